@@ -1,0 +1,11 @@
+# Confiture's two commands: `make demo` and `make test`. Both run `make setup` first.
+.PHONY: setup demo test
+
+setup:
+	bash scripts/setup.sh
+
+demo:
+	bash scripts/demo.sh
+
+test:
+	bash scripts/test.sh

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the pg_regress suites in tests/pg_regress against a throwaway cluster, the way
+# `cargo pgrx regress` does: setup.sql first, then every other suite, terse error verbosity,
+# client_min_messages=warning, results in tests/pg_regress/results.
+#
+# `cargo pgrx regress` itself starts its cluster as the invoking user, which PostgreSQL refuses
+# for root; this script starts it as `postgres` instead. Developers who are not root can use
+# `cargo pgrx regress pg15` on the same files (`--add NAME` records a new suite's output).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+
+SUITES=tests/pg_regress
+CLUSTER=${CONFITURE_TEST_ROOT:-/tmp/confiture-test}/regress
+DBNAME=confiture_regress
+PG_REGRESS="$($PG_CONFIG --pkglibdir)/pgxs/src/test/regress/pg_regress"
+
+install_extension >/dev/null
+trap 'stop_cluster "$CLUSTER"' EXIT
+start_cluster "$CLUSTER" client_min_messages=warning
+"$PG_BIN/createdb" "$DBNAME"
+
+# pg_regress runs psql through a launcher; this one sets the verbosity cargo pgrx uses.
+launcher="$CLUSTER/psql-launcher.sh"
+printf '#!/bin/bash\n"$@" -v VERBOSITY=terse\n' >"$launcher"
+chmod 755 "$launcher"
+
+suites=(setup)
+for file in "$SUITES"/sql/*.sql; do
+    name=$(basename "$file" .sql)
+    [ "$name" = setup ] || suites+=("$name")
+done
+
+rm -rf "$SUITES/results"
+"$PG_REGRESS" --host="$PGHOST" --port="$PGPORT" --user=postgres --use-existing \
+    --dbname="$DBNAME" --inputdir="$SUITES" --outputdir="$SUITES" \
+    --launcher="$launcher" "${suites[@]}" || {
+    status=$?
+    [ -f "$SUITES/regression.diffs" ] && cat "$SUITES/regression.diffs"
+    exit $status
+}

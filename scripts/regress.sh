@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the pg_regress suites in tests/pg_regress against a throwaway cluster, the way
 # `cargo pgrx regress` does: setup.sql first, then every other suite, terse error verbosity,
-# client_min_messages=warning, results in tests/pg_regress/results.
+# client_min_messages=warning, results in tests/pg_regress/results. Then checks that every SQL
+# function has a reference page in docs/ whose example prints what the page shows.
 #
 # `cargo pgrx regress` itself starts its cluster as the invoking user, which PostgreSQL refuses
 # for root; this script starts it as `postgres` instead. Developers who are not root can use
@@ -39,3 +40,8 @@ rm -rf "$SUITES/results"
     [ -f "$SUITES/regression.diffs" ] && cat "$SUITES/regression.diffs"
     exit $status
 }
+
+# The reference pages' examples run against a database of their own.
+"$PG_BIN/createdb" confiture_docs
+"$PG_BIN/psql" -X -q -d confiture_docs -c 'CREATE EXTENSION confiture'
+python3 scripts/check_docs.py confiture_docs

@@ -56,7 +56,7 @@ run_stage fmt count_check cargo fmt --check
 run_stage clippy count_check cargo clippy --all-targets --features "pg15 pg_test" -- -D warnings
 run_stage unit count_cargo_tests cargo test --lib
 run_stage in-server count_cargo_tests \
-    cargo pgrx test pg15 --runas postgres --pgdata "$TEST_ROOT/pgdata"
+    cargo pgrx test pg15 pg_test:: --runas postgres --pgdata "$TEST_ROOT/pgdata"
 run_stage regress count_regress bash scripts/regress.sh
 
 printf '\n==> summary\n'

@@ -1,5 +1,5 @@
 # Confiture's two commands: `make demo` and `make test`. Both run `make setup` first.
-.PHONY: setup demo test
+.PHONY: setup demo test bench
 
 setup:
 	bash scripts/setup.sh
@@ -9,3 +9,6 @@ demo:
 
 test:
 	bash scripts/test.sh
+
+bench:
+	bash scripts/bench.sh

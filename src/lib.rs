@@ -9,6 +9,8 @@ pub mod script;
 
 pgrx::pg_module_magic!();
 
+pgrx::extension_sql_file!("../sql/grants.sql", name = "grants", finalize);
+
 /// The version of the Confiture library loaded in this backend.
 #[pg_extern(immutable, parallel_safe)]
 fn version() -> &'static str {

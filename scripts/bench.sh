@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make bench`: release build in a throwaway cluster; split_statements throughput against a
+# baseline measured in the same run, then the robustness sweep over PostgreSQL's regression SQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+CORPUS=${CONFITURE_CORPUS:-../shared/corpus/postgres-regress}
+
+bash scripts/setup.sh
+install_extension --release >/dev/null
+CLUSTER=$(mktemp -d /tmp/confiture-bench.XXXXXX)
+trap 'stop_cluster "$CLUSTER"; rm -rf "$CLUSTER"' EXIT
+CONFITURE_PORT=${CONFITURE_PORT:-54317} start_cluster "$CLUSTER"
+"$PG_BIN/createdb" bench
+"$PG_BIN/psql" -X -q -d bench -c 'CREATE EXTENSION confiture'
+
+echo "==> split_statements on a 10,000-statement migration (median of 7)"
+"$PG_BIN/psql" -X -q -d bench -f scripts/bench/split_statements.sql
+if [ -d "$CORPUS" ]; then
+    echo "==> robustness: split_statements over $CORPUS"
+    python3 scripts/bench/split_corpus.py bench "$CORPUS"
+fi

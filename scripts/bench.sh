@@ -8,11 +8,8 @@ CORPUS=${CONFITURE_CORPUS:-../shared/corpus/postgres-regress}
 
 bash scripts/setup.sh
 install_extension --release >/dev/null
-CLUSTER=$(mktemp -d /tmp/confiture-bench.XXXXXX)
-trap 'stop_cluster "$CLUSTER"; rm -rf "$CLUSTER"' EXIT
-CONFITURE_PORT=${CONFITURE_PORT:-54317} start_cluster "$CLUSTER"
-"$PG_BIN/createdb" bench
-"$PG_BIN/psql" -X -q -d bench -c 'CREATE EXTENSION confiture'
+start_throwaway_cluster bench
+create_confiture_database bench
 
 echo "==> split_statements on a 10,000-statement migration (median of 7)"
 "$PG_BIN/psql" -X -q -d bench -f scripts/bench/split_statements.sql

@@ -43,3 +43,17 @@ stop_cluster() {
     [ -d "$1/data" ] && as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1
     return 0
 }
+
+# start_throwaway_cluster NAME: start_cluster in a new temporary directory (exported as CLUSTER)
+# that is stopped and removed when the calling script exits.
+start_throwaway_cluster() {
+    CLUSTER=$(mktemp -d "/tmp/confiture-$1.XXXXXX")
+    trap 'stop_cluster "$CLUSTER"; rm -rf "$CLUSTER"' EXIT
+    start_cluster "$CLUSTER"
+}
+
+# create_confiture_database NAME: a new database with the extension created in it.
+create_confiture_database() {
+    "$PG_BIN/createdb" "$1"
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$1" -c 'CREATE EXTENSION confiture'
+}

@@ -9,15 +9,12 @@ bash scripts/setup.sh
 echo "==> building and installing Confiture into PostgreSQL 15"
 install_extension >/dev/null
 
-CLUSTER=$(mktemp -d /tmp/confiture-demo.XXXXXX)
-trap 'stop_cluster "$CLUSTER"; rm -rf "$CLUSTER"' EXIT
-echo "==> starting a throwaway cluster in $CLUSTER (Unix socket only)"
-CONFITURE_PORT=${CONFITURE_PORT:-54316} start_cluster "$CLUSTER"
+echo "==> starting a throwaway cluster (Unix socket only, removed at the end)"
+start_throwaway_cluster demo
 
 echo "==> creating the demo database: tenants, users, orders, order_items, invoices, audit_log"
-"$PG_BIN/createdb" demo
+create_confiture_database demo
 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d demo -f scripts/demo/schema.sql
-"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d demo -c 'CREATE EXTENSION confiture'
 
 # Errors are part of the show, so the showcase does not stop on them.
 "$PG_BIN/psql" -X -d demo -f scripts/demo/showcase.sql 2>&1

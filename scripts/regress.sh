@@ -42,6 +42,5 @@ rm -rf "$SUITES/results"
 }
 
 # The reference pages' examples run against a database of their own.
-"$PG_BIN/createdb" confiture_docs
-"$PG_BIN/psql" -X -q -d confiture_docs -c 'CREATE EXTENSION confiture'
+create_confiture_database confiture_docs
 python3 scripts/check_docs.py confiture_docs

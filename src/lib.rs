@@ -5,6 +5,7 @@
 
 use pgrx::prelude::*;
 
+pub mod dry_run;
 pub mod script;
 
 pgrx::pg_module_magic!();

@@ -8,6 +8,17 @@
 
 use std::ops::Range;
 
+use super::command::Command;
+
+/// A statement as the server's grammar delimits it: bytes `start..end` of the script, with
+/// `None` as end for "up to the end of the script".
+#[derive(Debug, Clone)]
+pub struct GrammarStatement {
+    pub start: usize,
+    pub end: Option<usize>,
+    pub command: Command,
+}
+
 /// One statement of a script, as the user wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement<'a> {
@@ -19,28 +30,31 @@ pub struct Statement<'a> {
     pub byte_offset: usize,
     /// Characters of the script before the statement: `substr(script, offset + 1)` starts with it.
     pub char_offset: usize,
+    pub command: Command,
 }
 
 /// Cuts `script` into statements.
 ///
-/// `grammar_ranges` are the statement ranges the server's grammar reported, in order, with
-/// `None` as end for "up to the end of the script". `tokens` are the byte ranges of every token
-/// of the script, in order.
+/// `grammar` holds the statements the server's grammar reported, in order. `tokens` are the
+/// byte ranges of every token of the script, in order.
 pub fn statements<'a>(
     script: &'a str,
-    grammar_ranges: &[(usize, Option<usize>)],
+    grammar: &[GrammarStatement],
     tokens: &[Range<usize>],
 ) -> Vec<Statement<'a>> {
     let mut chars = CharCounter::new(script);
-    grammar_ranges
+    grammar
         .iter()
-        .filter_map(|&(start, end)| tokens_within(tokens, start, end.unwrap_or(script.len())))
+        .filter_map(|g| {
+            tokens_within(tokens, g.start, g.end.unwrap_or(script.len())).map(|b| (b, g))
+        })
         .enumerate()
-        .map(|(index, bytes)| Statement {
+        .map(|(index, (bytes, g))| Statement {
             number: index + 1,
             text: &script[bytes.clone()],
             byte_offset: bytes.start,
             char_offset: chars.chars_before(bytes.start),
+            command: g.command.clone().relative_to(bytes.start),
         })
         .collect()
 }
@@ -105,14 +119,19 @@ mod tests {
 
     /// Ranges the way the grammar reports them for scripts without quotes or comments: from
     /// after one semicolon to the next, and the remainder to the end.
-    fn semicolon_ranges(script: &str) -> Vec<(usize, Option<usize>)> {
+    fn semicolon_ranges(script: &str) -> Vec<GrammarStatement> {
+        let statement = |start, end| GrammarStatement {
+            start,
+            end,
+            command: Command::transactional("SELECT"),
+        };
         let mut ranges = Vec::new();
         let mut start = 0;
         for (i, _) in script.match_indices(';') {
-            ranges.push((start, Some(i)));
+            ranges.push(statement(start, Some(i)));
             start = i + 1;
         }
-        ranges.push((start, None));
+        ranges.push(statement(start, None));
         ranges
     }
 

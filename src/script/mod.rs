@@ -1,12 +1,15 @@
 //! Migration scripts: the statements a script holds, cut exactly where the server would cut.
 
 mod boundaries;
+mod command;
 mod error_report;
 mod position;
+mod server_commands;
 mod server_grammar;
 mod sql_api;
 
 pub use boundaries::Statement;
+pub use command::{Command, Execution, External};
 pub use position::Position;
 pub use server_grammar::GrammarError;
 
@@ -15,7 +18,7 @@ pub fn split(script: &str) -> Result<Vec<Statement<'_>>, GrammarError> {
     let parsed = server_grammar::parse(script)?;
     Ok(boundaries::statements(
         script,
-        &parsed.statement_ranges,
+        &parsed.statements,
         &parsed.tokens,
     ))
 }

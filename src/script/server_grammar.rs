@@ -13,6 +13,9 @@ use pgrx::pg_sys::panic::CaughtError;
 use pgrx::prelude::*;
 use pgrx::PgList;
 
+use super::boundaries::GrammarStatement;
+use super::server_commands::command_of;
+
 /// An ERROR the server raised while reading a script.
 #[derive(Debug)]
 pub struct GrammarError {
@@ -27,8 +30,8 @@ pub struct GrammarError {
 /// A script as the server reads it.
 pub struct ParsedScript {
     /// Each statement's byte range according to the grammar, with `None` as end for "to the end
-    /// of the script" (the grammar's `stmt_len = 0`).
-    pub statement_ranges: Vec<(usize, Option<usize>)>,
+    /// of the script" (the grammar's `stmt_len = 0`), and its command.
+    pub statements: Vec<GrammarStatement>,
     /// Byte range of every token, in order.
     pub tokens: Vec<Range<usize>>,
 }
@@ -42,32 +45,38 @@ pub fn parse(script: &str) -> Result<ParsedScript, GrammarError> {
         hint: None,
         cursor: Some(nul.nul_position() + 1),
     })?;
-    let statement_ranges = raw_statement_ranges(&script)?;
-    // Scanning after a successful parse cannot fail: the grammar already scanned the same text.
-    let tokens = token_ranges(&script);
-    Ok(ParsedScript {
-        statement_ranges,
-        tokens,
-    })
-}
-
-fn raw_statement_ranges(script: &CStr) -> Result<Vec<(usize, Option<usize>)>, GrammarError> {
     let list = with_error_cursor(|| unsafe {
         // SAFETY: `script` is a valid NUL-terminated string that outlives the call.
         pg_sys::raw_parser(script.as_ptr(), pg_sys::RawParseMode::RAW_PARSE_DEFAULT)
     })?;
-    // SAFETY: raw_parser returns a List of RawStmt nodes (or NIL for an empty script).
-    let statements = unsafe { PgList::<pg_sys::RawStmt>::from_pg(list) };
-    Ok(statements
+    // Scanning after a successful parse cannot fail: the grammar already scanned the same text.
+    let tokens = token_ranges(&script);
+    let text = script.as_bytes();
+    // SAFETY: raw_parser returns a List of RawStmt nodes (or NIL for an empty script), allocated
+    // in the current memory context and read before this function returns.
+    let statements = unsafe { PgList::<pg_sys::RawStmt>::from_pg(list) }
         .iter_ptr()
         .map(|raw| {
             // SAFETY: every element of the list is a valid RawStmt.
-            let raw = unsafe { &*raw };
-            let start = raw.stmt_location.max(0) as usize;
-            let end = (raw.stmt_len > 0).then(|| start + raw.stmt_len as usize);
-            (start, end)
+            let (location, length) = unsafe { ((*raw).stmt_location, (*raw).stmt_len) };
+            let start = location.max(0) as usize;
+            let end = (length > 0).then(|| start + length as usize);
+            let own_tokens = tokens_in(&tokens, start, end.unwrap_or(text.len()));
+            GrammarStatement {
+                start,
+                end,
+                // SAFETY: `raw` comes from raw_parser on `text`.
+                command: unsafe { command_of(raw, text, own_tokens) },
+            }
         })
-        .collect())
+        .collect();
+    Ok(ParsedScript { statements, tokens })
+}
+
+fn tokens_in(tokens: &[Range<usize>], start: usize, end: usize) -> &[Range<usize>] {
+    let first = tokens.partition_point(|token| token.start < start);
+    let past_last = tokens.partition_point(|token| token.start < end);
+    &tokens[first..past_last.max(first)]
 }
 
 /// Runs `read`, which may raise an ERROR from the server's scanner or grammar, and returns that

@@ -1,0 +1,17 @@
+//! `confiture.dry_run`: execute a migration for real inside a subtransaction that is always
+//! rolled back, and report what each statement did.
+//!
+//! Pure parts: options, plan (what to do with each statement), locks, catalog_diff, side
+//! effects and report. Server parts: subtransaction, statement_timer, server (SPI) and runner.
+
+mod catalog_diff;
+mod locks;
+mod options;
+mod plan;
+mod report;
+mod runner;
+mod server;
+mod side_effects;
+mod sql_api;
+mod statement_timer;
+mod subtransaction;

@@ -1,0 +1,307 @@
+//! Running a migration statement by statement inside a subtransaction that is always rolled
+//! back, observing each statement.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
+
+use pgrx::pg_sys::panic::{ErrorReport, ErrorReportWithLevel};
+use pgrx::prelude::*;
+
+use super::catalog_diff::{self, Changes};
+use super::locks::{self, Held, LockMode};
+use super::options::Options;
+use super::plan::{self, Step};
+use super::report::{LockReport, Status, StatementReport};
+use super::server::{self, Before, Connection, XidWindow};
+use super::side_effects::{self, SequencePosition};
+use super::statement_timer::StatementTimer;
+use super::subtransaction::{always_rolled_back, attempt};
+use crate::script::{self, Statement};
+
+/// A finished dry run.
+pub struct DryRun {
+    pub statements: Vec<StatementReport>,
+    /// What the rollback could not undo and no statement could be blamed for (sequences moved
+    /// by statements that then failed).
+    pub unattributed_side_effects: Vec<String>,
+}
+
+/// Dry-runs `migration`: see docs/reference/dry_run.md.
+pub fn dry_run(migration: &str, options: &Options) -> DryRun {
+    let statements = script::split_or_report(migration);
+    for statement in &statements {
+        if let Some(refusal) = plan::refusal(&statement.command) {
+            ErrorReport::new(
+                PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+                refusal.message,
+                function_name!(),
+            )
+            .set_detail(format!("Statement {}: {}", statement.number, statement.text))
+            .set_hint(refusal.hint)
+            .report(PgLogLevel::ERROR);
+        }
+    }
+
+    // Reading a sequence locks it; the subtransaction's rollback releases those locks.
+    let positions = || {
+        always_rolled_back(|| {
+            let _spi = Connection::open();
+            server::sequence_positions(None)
+        })
+    };
+    let at_start = positions();
+    let (reports, last_seen) = always_rolled_back(|| {
+        let _spi = Connection::open();
+        server::execute(&format!(
+            "SELECT set_config('lock_timeout', '{}ms', true), \
+                    set_config('statement_timeout', '{}ms', true)",
+            options.lock_timeout_ms, options.statement_timeout_ms
+        ))
+        .expect("set_config is a plain SELECT");
+        let mut run = Run::new(&at_start);
+        let reports: Vec<_> = statements.iter().map(|s| run.statement(s, options)).collect();
+        (reports, run.sequences)
+    });
+    let unattributed = positions()
+        .into_iter()
+        .filter_map(|(oid, name, now)| last_seen.get(&oid).map(|&seen| (name, seen, now)))
+        .collect::<Vec<_>>();
+    DryRun {
+        statements: reports,
+        unattributed_side_effects: side_effects::sequence_advances(
+            unattributed.iter().map(|(n, a, b)| (n.as_str(), *a, *b)),
+        ),
+    }
+}
+
+/// What a dry run knows between statements.
+struct Run {
+    held: Held,
+    names: HashMap<u32, String>,
+    /// `pg_class.relkind` of every relation seen locked.
+    kinds: HashMap<u32, String>,
+    created_relations: HashSet<u32>,
+    /// Last known position of every sequence readable at the start.
+    sequences: BTreeMap<u32, SequencePosition>,
+    failure: Option<usize>,
+}
+
+impl Run {
+    fn new(sequences: &[(u32, String, SequencePosition)]) -> Self {
+        let mut run = Run {
+            held: Held::new(),
+            names: HashMap::new(),
+            kinds: HashMap::new(),
+            created_relations: HashSet::new(),
+            sequences: sequences.iter().map(|(oid, _, p)| (*oid, *p)).collect(),
+            failure: None,
+        };
+        run.held = run.observe_locks();
+        run
+    }
+
+    fn statement(&mut self, statement: &Statement, options: &Options) -> StatementReport {
+        let unexecuted = |status, reason| {
+            StatementReport::unexecuted(statement.number, statement.text, status, Some(reason))
+        };
+        if let Some(failed) = self.failure.filter(|_| options.stop_on_error) {
+            return unexecuted(Status::NotRun, format!("not run: statement {failed} failed"));
+        }
+        match plan::step(statement.text, &statement.command, options.simulate_concurrently) {
+            Step::Skip { reason } => unexecuted(Status::Skipped, reason),
+            Step::Run { sql, simulated } => self.execute(statement, &sql, simulated, options),
+        }
+    }
+
+    fn execute(
+        &mut self,
+        statement: &Statement,
+        sql: &str,
+        simulated: Option<String>,
+        options: &Options,
+    ) -> StatementReport {
+        let before = Before::take();
+        let window = XidWindow::open();
+        let explain = options.explain
+            && matches!(statement.command.tag.as_str(), "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "SELECT");
+        let timer = StatementTimer::arm();
+        let started = Instant::now();
+        let outcome = attempt(|| {
+            let plan = explain.then(|| server::explain(sql));
+            (plan, server::execute(sql))
+        });
+        // Microseconds are the precision worth reporting.
+        let duration_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+        let callers_deadline_passed = timer.callers_deadline_passed();
+        timer.disarm();
+
+        let mut report = StatementReport {
+            duration_ms: Some(duration_ms),
+            ..StatementReport::unexecuted(statement.number, statement.text, Status::Failed, None)
+        };
+        let (plan, executed) = match outcome {
+            Err(error) => {
+                stop_if_cancelled(&error, callers_deadline_passed);
+                report.sqlstate = Some(sqlstate(error.sql_error_code()));
+                report.message = Some(match &simulated {
+                    Some(_) => format!("simulated without CONCURRENTLY: {}", full_message(&error)),
+                    None => full_message(&error),
+                });
+                self.failure = self.failure.or(Some(statement.number));
+                return report;
+            }
+            Ok((_, Err(refused))) => {
+                report.message = Some(refused);
+                self.failure = self.failure.or(Some(statement.number));
+                return report;
+            }
+            Ok((plan, Ok(executed))) => (plan, executed),
+        };
+
+        let after = self.observe_locks();
+        let changes = if executed.wrote {
+            let relations: Vec<u32> = after.keys().copied().collect();
+            let old = server::touched_catalog_rows(window, Some(&before), &relations);
+            let new = server::touched_catalog_rows(window, None, &relations);
+            for row in old.iter().chain(&new) {
+                if let Some(oid) = row.key.strip_prefix("class:").and_then(|o| o.parse().ok()) {
+                    self.names.entry(oid).or_insert_with(|| row.name.clone());
+                }
+            }
+            catalog_diff::diff(&old, &new)
+        } else {
+            Changes::default()
+        };
+        drop(before);
+        let acquired = locks::acquired(&self.held, &after);
+        self.created_relations.extend(&changes.new_relations);
+        self.held = after;
+
+        let rows = statement.command.counts_rows.then_some(executed.rows);
+        let mut effects = side_effects::of_statement(&statement.command, sql, rows);
+        effects.extend(self.foreign_writes(&acquired));
+        effects.extend(self.sequence_moves());
+
+        report.status = Status::Ok;
+        report.message = [simulated.clone(), plan].into_iter().flatten().reduce(|a, b| a + "\n" + &b);
+        report.rows_affected = rows;
+        report.locks = Some(self.lock_reports(&acquired, simulated.is_some()));
+        report.rewritten = Some(changes.rewritten);
+        report.created = Some(changes.created);
+        report.dropped = Some(changes.dropped);
+        report.altered = Some(changes.altered);
+        report.side_effects = effects;
+        report
+    }
+
+    /// The locks held now, remembering relation names for when a relation is dropped.
+    fn observe_locks(&mut self) -> Held {
+        let rows = server::held_locks();
+        for (oid, _, kind, name) in &rows {
+            if let Some(name) = name {
+                self.names.insert(*oid, name.clone());
+                self.kinds.insert(*oid, kind.clone());
+            }
+        }
+        locks::strongest(rows.into_iter().map(|(oid, mode, _, _)| (oid, mode)))
+    }
+
+    fn lock_reports(&self, acquired: &[(u32, LockMode)], simulated: bool) -> Vec<LockReport> {
+        // A relation without a name existed neither before nor after the statement (the
+        // transient copy of a table rewrite); TOAST tables follow their table.
+        let mut reports: Vec<LockReport> = acquired
+            .iter()
+            .filter_map(|&(oid, observed)| {
+                let relation = self.names.get(&oid).filter(|n| !n.starts_with("pg_toast."))?;
+                let created_in_run = self.created_relations.contains(&oid);
+                // The CONCURRENTLY form takes a weaker lock on the existing relations.
+                let concurrent = LockMode::from_name(plan::CONCURRENT_LOCK).expect("a mode");
+                let weakened = simulated && !created_in_run && observed > concurrent;
+                Some(LockReport {
+                    relation: relation.clone(),
+                    mode: if weakened { concurrent } else { observed },
+                    observed_mode: weakened.then_some(observed),
+                    created_in_run,
+                })
+            })
+            .collect();
+        reports.sort_by(|a, b| a.relation.cmp(&b.relation));
+        reports
+    }
+
+    fn name(&self, oid: u32) -> String {
+        self.names.get(&oid).cloned().unwrap_or_else(|| format!("relation {oid}"))
+    }
+
+    fn foreign_writes(&self, acquired: &[(u32, LockMode)]) -> Vec<String> {
+        acquired
+            .iter()
+            .filter(|(oid, mode)| {
+                self.kinds.get(oid).is_some_and(|k| k == "f") && *mode >= LockMode::RowExclusive
+            })
+            .map(|(oid, _)| {
+                format!(
+                    "writes to foreign table {}: whether the remote server rolls back depends \
+                     on its foreign data wrapper",
+                    self.name(*oid)
+                )
+            })
+            .collect()
+    }
+
+    /// Sequences this transaction has touched whose position moved since last seen.
+    fn sequence_moves(&mut self) -> Vec<String> {
+        let locked: Vec<u32> = self
+            .held
+            .keys()
+            .filter(|oid| self.sequences.contains_key(oid))
+            .copied()
+            .collect();
+        if locked.is_empty() {
+            return Vec::new();
+        }
+        let now = server::sequence_positions(Some(&locked));
+        let moved: Vec<_> = now
+            .iter()
+            .filter_map(|(oid, name, position)| {
+                let seen = self.sequences.insert(*oid, *position)?;
+                Some((name.as_str(), seen, *position))
+            })
+            .collect();
+        side_effects::sequence_advances(moved)
+    }
+}
+
+/// A cancel by the user, or the caller's own statement_timeout, ends the whole dry run (after
+/// the rollback); a timeout of the dry run's own making is just this statement's failure.
+fn stop_if_cancelled(error: &ErrorReportWithLevel, callers_deadline_passed: bool) {
+    let cancelled = error.sql_error_code() == PgSqlErrorCode::ERRCODE_QUERY_CANCELED
+        && (callers_deadline_passed || !error.message().contains("statement timeout"));
+    if cancelled {
+        ErrorReport::new(error.sql_error_code(), error.message().to_string(), function_name!())
+            .report(PgLogLevel::ERROR);
+    }
+}
+
+/// The five-character SQLSTATE, unpacked as elog.c's `unpack_sql_state` does.
+fn sqlstate(code: PgSqlErrorCode) -> String {
+    let mut packed = code as i32;
+    (0..5)
+        .map(|_| {
+            let c = char::from(b'0' + (packed & 0x3F) as u8);
+            packed >>= 6;
+            c
+        })
+        .collect()
+}
+
+fn full_message(error: &ErrorReportWithLevel) -> String {
+    let mut message = error.message().to_string();
+    if let Some(detail) = error.detail() {
+        message += &format!("\nDETAIL: {detail}");
+    }
+    if let Some(hint) = error.hint() {
+        message += &format!("\nHINT: {hint}");
+    }
+    message
+}

@@ -1,0 +1,276 @@
+//! SPI work of a dry run: executing statements and reading what they did from pg_locks and the
+//! catalogs.
+
+use std::ffi::{c_char, CStr, CString};
+
+use pgrx::prelude::*;
+use pgrx::IntoDatum;
+use serde_json::Value;
+
+use super::catalog_diff::CatalogRow;
+use super::locks::LockMode;
+use super::side_effects::SequencePosition;
+
+const CATALOG_ROWS: &str = include_str!("catalog_rows.sql");
+
+/// An SPI connection for the duration of a dry run.
+pub struct Connection(());
+
+impl Connection {
+    pub fn open() -> Self {
+        // SAFETY: SPI_connect in a function call; the connection is closed in Drop, or by the
+        // abort of the subtransaction it was opened in if an ERROR escapes first.
+        let code = unsafe { pg_sys::SPI_connect() };
+        assert!(code >= 0, "SPI_connect failed: {code}");
+        Connection(())
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // SAFETY: closes the connection `open` made.
+        unsafe { pg_sys::SPI_finish() };
+    }
+}
+
+/// What executing one statement returned.
+pub struct Executed {
+    /// `SPI_processed`: rows inserted, updated, deleted, selected or copied.
+    pub rows: u64,
+    /// Whether the statement wrote anything: its subtransaction got a transaction ID.
+    pub wrote: bool,
+}
+
+/// Executes `sql` the way a client's statement runs; an ERROR propagates.
+pub fn execute(sql: &str) -> Result<Executed, String> {
+    let sql = CString::new(sql).map_err(|_| "the statement contains a zero byte".to_string())?;
+    // SAFETY: SPI is connected; the result table is freed before returning.
+    unsafe {
+        let code = pg_sys::SPI_execute(sql.as_ptr(), false, 0);
+        let rows = pg_sys::SPI_processed;
+        pg_sys::SPI_freetuptable(pg_sys::SPI_tuptable);
+        if code < 0 {
+            let reason = CStr::from_ptr(pg_sys::SPI_result_code_string(code));
+            return Err(format!("SPI refused the statement: {}", reason.to_string_lossy()));
+        }
+        Ok(Executed {
+            rows,
+            wrote: pg_sys::GetCurrentTransactionIdIfAny() != pg_sys::InvalidTransactionId,
+        })
+    }
+}
+
+/// The planner's `EXPLAIN` of `sql`, without executing it.
+pub fn explain(sql: &str) -> String {
+    let explain = CString::new(format!("EXPLAIN {sql}")).expect("checked by execute");
+    // SAFETY: SPI is connected; rows are read while the result table exists, then it is freed.
+    unsafe {
+        let code = pg_sys::SPI_execute(explain.as_ptr(), false, 0);
+        let table = pg_sys::SPI_tuptable;
+        if code < 0 || table.is_null() {
+            return String::new();
+        }
+        let lines: Vec<String> = (0..pg_sys::SPI_processed as usize)
+            .map(|i| {
+                let line = pg_sys::SPI_getvalue(*(*table).vals.add(i), (*table).tupdesc, 1);
+                CStr::from_ptr(line).to_string_lossy().into_owned()
+            })
+            .collect();
+        pg_sys::SPI_freetuptable(table);
+        lines.join("\n")
+    }
+}
+
+/// Every relation lock this backend holds in the current database on a user relation:
+/// `(oid, mode, relkind, name)`; the name is `None` for a relation dropped in this transaction.
+pub fn held_locks() -> Vec<(u32, LockMode, String, Option<String>)> {
+    let rows = query_json(
+        "SELECT coalesce(json_agg(json_build_array(l.relation::bigint, l.mode, c.relkind,
+                    quote_ident(n.nspname) || '.' || quote_ident(c.relname))), '[]')::text
+         FROM pg_locks l
+         LEFT JOIN pg_class c ON c.oid = l.relation
+         LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND l.relation >= 16384::oid",
+        &[],
+        None,
+    );
+    array(&rows)
+        .iter()
+        .filter_map(|row| {
+            Some((
+                row[0].as_u64()? as u32,
+                LockMode::from_name(row[1].as_str()?)?,
+                row[2].as_str().unwrap_or_default().to_string(),
+                row[3].as_str().map(str::to_string),
+            ))
+        })
+        .collect()
+}
+
+/// Positions of the sequences the caller may read, all or only `only`: `(oid, name, position)`.
+pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePosition)> {
+    let only = only.map(|oids| oids.iter().map(|&o| pg_sys::Oid::from(o)).collect::<Vec<_>>());
+    let rows = query_json(
+        "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
+                    quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+                    pg_sequence_last_value(c.oid))), '[]')::text
+         FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = 'S' AND ($1 IS NULL OR c.oid = ANY ($1))
+           AND NOT pg_is_other_temp_schema(c.relnamespace)
+           -- CASE: has_sequence_privilege raises an ERROR for other relations, and the order
+           -- in which WHERE conditions are evaluated is not defined.
+           AND CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'SELECT, USAGE') END",
+        &[(pg_sys::OIDARRAYOID, only.into_datum())],
+        None,
+    );
+    array(&rows)
+        .iter()
+        .filter_map(|row| {
+            Some((
+                row[0].as_u64()? as u32,
+                row[1].as_str()?.to_string(),
+                row[2].as_i64(),
+            ))
+        })
+        .collect()
+}
+
+/// The transaction IDs handed out while a statement ran.
+#[derive(Clone, Copy)]
+pub struct XidWindow {
+    start: u64,
+}
+
+impl XidWindow {
+    pub fn open() -> Self {
+        // SAFETY: reads the next transaction ID under its lock.
+        Self {
+            start: unsafe { pg_sys::ReadNextFullTransactionId() }.value,
+        }
+    }
+
+    fn bounds(self) -> (i64, i64) {
+        // SAFETY: as in `open`.
+        let end = unsafe { pg_sys::ReadNextFullTransactionId() }.value;
+        // Catalog rows carry 32-bit IDs; the query compares modulo 2^32.
+        ((self.start & 0xFFFF_FFFF) as i64, (end - self.start) as i64)
+    }
+}
+
+/// The database as it was before a statement: a registered snapshot.
+pub struct Before(pg_sys::Snapshot);
+
+impl Before {
+    pub fn take() -> Self {
+        // SAFETY: makes earlier statements' changes visible, then copies and registers the
+        // latest snapshot with the current resource owner (released in Drop, or by the owner).
+        unsafe {
+            pg_sys::CommandCounterIncrement();
+            Before(pg_sys::RegisterSnapshot(pg_sys::GetLatestSnapshot()))
+        }
+    }
+}
+
+impl Drop for Before {
+    fn drop(&mut self) {
+        // SAFETY: registered in `take`.
+        unsafe { pg_sys::UnregisterSnapshot(self.0) };
+    }
+}
+
+/// The catalog row versions this transaction wrote during `window` (`before: None`), or the
+/// versions it deleted or replaced then, as seen from `before`. Column and default rows are
+/// read for `relations` only.
+pub fn touched_catalog_rows(
+    window: XidWindow,
+    before: Option<&Before>,
+    relations: &[u32],
+) -> Vec<CatalogRow> {
+    let (start, span) = window.bounds();
+    let version = if before.is_some() { "xmax" } else { "xmin" };
+    let relations: Vec<pg_sys::Oid> = relations.iter().map(|&o| pg_sys::Oid::from(o)).collect();
+    let rows = query_json(
+        &CATALOG_ROWS.replace("@VERSION@", version),
+        &[
+            (pg_sys::INT8OID, start.into_datum()),
+            (pg_sys::INT8OID, span.into_datum()),
+            (pg_sys::OIDARRAYOID, relations.into_datum()),
+        ],
+        before.map(|b| b.0),
+    );
+    array(&rows)
+        .iter()
+        .filter(|row| {
+            let xid = row["version"].as_str().and_then(|v| v.parse::<u32>().ok());
+            // SAFETY: a plain lookup in this backend's transaction state.
+            xid.is_some_and(|x| unsafe {
+                pg_sys::TransactionIdIsCurrentTransactionId(pg_sys::TransactionId::from(x))
+            })
+        })
+        .map(|row| {
+            let text = |field: &str| row[field].as_str().map(str::to_string);
+            CatalogRow {
+                key: text("key").unwrap_or_default(),
+                kind: text("kind").unwrap_or_default(),
+                name: text("name").unwrap_or_default(),
+                owner: text("owner"),
+                owner_name: text("owner_name"),
+                filenode: row["filenode"].as_i64(),
+                definition: text("definition").unwrap_or_default(),
+                gone: row["gone"].as_bool().unwrap_or(false),
+            }
+        })
+        .collect()
+}
+
+fn array(value: &Value) -> &[Value] {
+    value.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+/// Runs a query returning one text value holding JSON, and parses it. With `snapshot`, the
+/// query sees the database as it was when the snapshot was taken; without, as it is now.
+fn query_json(
+    sql: &str,
+    args: &[(pg_sys::Oid, Option<pg_sys::Datum>)],
+    snapshot: Option<pg_sys::Snapshot>,
+) -> Value {
+    let sql = CString::new(sql).expect("queries are literals");
+    let mut types: Vec<pg_sys::Oid> = args.iter().map(|a| a.0).collect();
+    let mut values: Vec<pg_sys::Datum> =
+        args.iter().map(|a| a.1.unwrap_or(pg_sys::Datum::from(0))).collect();
+    let nulls: Vec<c_char> = args
+        .iter()
+        .map(|a| if a.1.is_some() { b' ' } else { b'n' } as c_char)
+        .collect();
+    // SAFETY: SPI is connected; the argument arrays have `args.len()` elements; the plan and
+    // the result are freed before returning. Without a snapshot the query must not be
+    // read-only, or SPI would reuse the caller's snapshot and miss the dry run's changes.
+    unsafe {
+        let plan = pg_sys::SPI_prepare(sql.as_ptr(), args.len() as i32, types.as_mut_ptr());
+        assert!(!plan.is_null(), "SPI_prepare failed");
+        let code = pg_sys::SPI_execute_snapshot(
+            plan,
+            values.as_mut_ptr(),
+            nulls.as_ptr(),
+            snapshot.unwrap_or(std::ptr::null_mut()),
+            std::ptr::null_mut(),
+            snapshot.is_some(),
+            false,
+            0,
+        );
+        assert!(code >= 0, "SPI_execute_snapshot failed: {code}");
+        let table = pg_sys::SPI_tuptable;
+        let text = pg_sys::SPI_getvalue(*(*table).vals, (*table).tupdesc, 1);
+        let json = if text.is_null() {
+            Value::Null
+        } else {
+            serde_json::from_slice(CStr::from_ptr(text).to_bytes()).expect("the query returns JSON")
+        };
+        pg_sys::SPI_freetuptable(table);
+        pg_sys::SPI_freeplan(plan);
+        json
+    }
+}

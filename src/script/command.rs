@@ -1,0 +1,62 @@
+//! What kind of command a statement is, as far as executing it safely needs to know.
+
+use std::ops::Range;
+
+/// A statement's command, read from the server's parse tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The server's command tag, e.g. `CREATE INDEX`.
+    pub tag: String,
+    /// Whether the server reports a row count for this command (DML, `SELECT`, `COPY`, ...).
+    pub counts_rows: bool,
+    pub execution: Execution,
+}
+
+/// How a statement relates to the transaction it runs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Execution {
+    /// Runs inside a transaction block and is undone by its rollback.
+    Transactional,
+    /// `BEGIN`, `COMMIT`, `SAVEPOINT`, `PREPARE TRANSACTION`, ...
+    TransactionControl,
+    /// Refuses to run inside a transaction block (`VACUUM`, `CREATE DATABASE`, ...). For the
+    /// `CONCURRENTLY` forms, `concurrently` is the byte range of that keyword in the statement:
+    /// without it the statement has a transactional equivalent.
+    OwnTransaction { concurrently: Option<Range<usize>> },
+    /// Reads from or writes to something outside the database.
+    External(External),
+}
+
+/// The outside world a `COPY` talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum External {
+    /// `COPY ... TO/FROM PROGRAM`: runs a shell command on the server.
+    Program,
+    /// `COPY ... TO 'file'`: writes a file on the server.
+    ServerFileWrite,
+    /// `COPY ... FROM STDIN` / `TO STDOUT`: needs the client's side of the protocol.
+    Client,
+}
+
+impl Command {
+    /// A command the server runs like any other.
+    #[cfg(test)]
+    pub fn transactional(tag: &str) -> Self {
+        Self {
+            tag: tag.to_string(),
+            counts_rows: false,
+            execution: Execution::Transactional,
+        }
+    }
+
+    /// The same command with byte ranges made relative to a statement starting at `offset`.
+    pub(super) fn relative_to(mut self, offset: usize) -> Self {
+        if let Execution::OwnTransaction {
+            concurrently: Some(range),
+        } = &mut self.execution
+        {
+            *range = range.start - offset..range.end - offset;
+        }
+        self
+    }
+}

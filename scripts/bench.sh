@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: release build in a throwaway cluster; split_statements throughput against a
-# baseline measured in the same run, then the robustness sweep over PostgreSQL's regression SQL.
+# baseline measured in the same run, dry_run against plain statements rolled back, then the
+# robustness sweep over PostgreSQL's regression SQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -13,6 +14,8 @@ create_confiture_database bench
 
 echo "==> split_statements on a 10,000-statement migration (median of 7)"
 "$PG_BIN/psql" -X -q -d bench -f scripts/bench/split_statements.sql
+echo "==> dry_run overhead on a 1,000,000-row table (median of 6)"
+"$PG_BIN/psql" -X -q -d bench -f scripts/bench/dry_run.sql
 if [ -d "$CORPUS" ]; then
     echo "==> robustness: split_statements over $CORPUS"
     python3 scripts/bench/split_corpus.py bench "$CORPUS"

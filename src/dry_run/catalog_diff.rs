@@ -44,7 +44,10 @@ pub struct Changes {
 /// Parts reported only when their owner existed before and after (a new table's columns are not
 /// news; a column added to an existing table is).
 fn is_minor_part(kind: &str) -> bool {
-    matches!(kind, "column" | "default" | "view definition" | "enum value")
+    matches!(
+        kind,
+        "column" | "default" | "view definition" | "enum value"
+    )
 }
 
 /// Kinds that only mark their owner altered, never listed themselves.
@@ -73,8 +76,10 @@ pub fn diff(old: &[CatalogRow], new: &[CatalogRow]) -> Changes {
             .as_ref()
             .is_some_and(|o| appeared.contains(o) || vanished.contains(o))
     };
-    let reportable =
-        |row: &CatalogRow| !is_unlisted(&row.kind) && !(is_minor_part(&row.kind) && came_or_went(&row.owner));
+    let reportable = |row: &CatalogRow| {
+        let hidden_with_owner = is_minor_part(&row.kind) && came_or_went(&row.owner);
+        !(is_unlisted(&row.kind) || hidden_with_owner)
+    };
     let listed = |keys: &BTreeSet<&String>, rows: &BTreeMap<String, CatalogRow>| {
         keys.iter()
             .map(|k| &rows[*k])
@@ -103,7 +108,11 @@ pub fn diff(old: &[CatalogRow], new: &[CatalogRow]) -> Changes {
             }
         }
     }
-    for row in appeared.iter().map(|k| &new[*k]).chain(vanished.iter().map(|k| &old[*k])) {
+    for row in appeared
+        .iter()
+        .map(|k| &new[*k])
+        .chain(vanished.iter().map(|k| &old[*k]))
+    {
         if row.owner.is_some() && !is_separate_object(&row.kind) && !came_or_went(&row.owner) {
             altered.extend(row.owner_name.clone());
         }
@@ -165,7 +174,11 @@ mod tests {
         let changes = diff(&[], &new);
         assert_eq!(
             changes.created,
-            ["constraint t_pkey on public.t", "index public.t_pkey", "table public.t"]
+            [
+                "constraint t_pkey on public.t",
+                "index public.t_pkey",
+                "table public.t"
+            ]
         );
         assert!(changes.altered.is_empty() && changes.dropped.is_empty());
         assert_eq!(changes.new_relations, [1, 3]);
@@ -211,7 +224,10 @@ mod tests {
     #[test]
     fn a_dropped_table_takes_its_columns_along_silently() {
         let t = table(1, "public.t", 10);
-        let old = [t.clone(), part("attribute:1:1", "column", "public.t.id", &t)];
+        let old = [
+            t.clone(),
+            part("attribute:1:1", "column", "public.t.id", &t),
+        ];
         let changes = diff(&old, &[]);
         assert_eq!(changes.dropped, ["table public.t"]);
         assert!(changes.altered.is_empty());

@@ -16,14 +16,42 @@ pub enum LockMode {
 }
 
 const MODES: [(LockMode, &str, &str); 8] = [
-    (LockMode::AccessShare, "AccessShareLock", "nothing but ACCESS EXCLUSIVE (DDL)"),
-    (LockMode::RowShare, "RowShareLock", "EXCLUSIVE and ACCESS EXCLUSIVE locks"),
-    (LockMode::RowExclusive, "RowExclusiveLock", "SHARE locks (CREATE INDEX) and stronger"),
-    (LockMode::ShareUpdateExclusive, "ShareUpdateExclusiveLock", "DDL and VACUUM; not reads or writes"),
+    (
+        LockMode::AccessShare,
+        "AccessShareLock",
+        "nothing but ACCESS EXCLUSIVE (DDL)",
+    ),
+    (
+        LockMode::RowShare,
+        "RowShareLock",
+        "EXCLUSIVE and ACCESS EXCLUSIVE locks",
+    ),
+    (
+        LockMode::RowExclusive,
+        "RowExclusiveLock",
+        "SHARE locks (CREATE INDEX) and stronger",
+    ),
+    (
+        LockMode::ShareUpdateExclusive,
+        "ShareUpdateExclusiveLock",
+        "DDL and VACUUM; not reads or writes",
+    ),
     (LockMode::Share, "ShareLock", "writes"),
-    (LockMode::ShareRowExclusive, "ShareRowExclusiveLock", "writes"),
-    (LockMode::Exclusive, "ExclusiveLock", "writes and SELECT ... FOR UPDATE/SHARE"),
-    (LockMode::AccessExclusive, "AccessExclusiveLock", "reads and writes"),
+    (
+        LockMode::ShareRowExclusive,
+        "ShareRowExclusiveLock",
+        "writes",
+    ),
+    (
+        LockMode::Exclusive,
+        "ExclusiveLock",
+        "writes and SELECT ... FOR UPDATE/SHARE",
+    ),
+    (
+        LockMode::AccessExclusive,
+        "AccessExclusiveLock",
+        "reads and writes",
+    ),
 ];
 
 impl LockMode {
@@ -85,15 +113,27 @@ mod tests {
 
     #[test]
     fn strongest_keeps_the_strongest_mode_per_relation() {
-        let held = strongest([(1, AccessShare), (1, AccessExclusive), (2, RowExclusive), (1, Share)]);
+        let held = strongest([
+            (1, AccessShare),
+            (1, AccessExclusive),
+            (2, RowExclusive),
+            (1, Share),
+        ]);
         assert_eq!(held, Held::from([(1, AccessExclusive), (2, RowExclusive)]));
     }
 
     #[test]
     fn acquired_reports_new_and_upgraded_locks_only() {
         let before = Held::from([(1, AccessShare), (2, AccessExclusive)]);
-        let after = Held::from([(1, ShareRowExclusive), (2, AccessExclusive), (3, RowExclusive)]);
-        assert_eq!(acquired(&before, &after), [(1, ShareRowExclusive), (3, RowExclusive)]);
+        let after = Held::from([
+            (1, ShareRowExclusive),
+            (2, AccessExclusive),
+            (3, RowExclusive),
+        ]);
+        assert_eq!(
+            acquired(&before, &after),
+            [(1, ShareRowExclusive), (3, RowExclusive)]
+        );
         assert!(acquired(&after, &after).is_empty());
     }
 }

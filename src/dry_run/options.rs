@@ -126,9 +126,7 @@ fn duration(name: &str, value: &Value) -> Result<u32, OptionError> {
     };
     if !(0.0..=f64::from(i32::MAX)).contains(&milliseconds) {
         return Err(OptionError {
-            message: format!(
-                "dry_run option \"{name}\" is out of range: {milliseconds} ms"
-            ),
+            message: format!("dry_run option \"{name}\" is out of range: {milliseconds} ms"),
             hint: format!("Use 0 (no limit) up to {} ms.", i32::MAX),
         });
     }
@@ -181,7 +179,13 @@ mod tests {
 
     #[test]
     fn durations_take_postgres_units() {
-        for (text, ms) in [("2s", 2_000), ("1.5 s", 1_500), ("1min", 60_000), ("0", 0), ("1h", 3_600_000)] {
+        for (text, ms) in [
+            ("2s", 2_000),
+            ("1.5 s", 1_500),
+            ("1min", 60_000),
+            ("0", 0),
+            ("1h", 3_600_000),
+        ] {
             let options = Options::from_json(&json!({ "lock_timeout": text })).unwrap();
             assert_eq!(options.lock_timeout_ms, ms, "{text}");
         }
@@ -202,7 +206,9 @@ mod tests {
             "dry_run option \"stop_on_error\" must be a boolean, not a string"
         );
         let error = Options::from_json(&json!({"lock_timeout": "soon"})).unwrap_err();
-        assert!(error.message.starts_with("dry_run option \"lock_timeout\" must be a duration"));
+        assert!(error
+            .message
+            .starts_with("dry_run option \"lock_timeout\" must be a duration"));
         assert!(Options::from_json(&json!({"lock_timeout": -1})).is_err());
         assert!(Options::from_json(&json!({"data_scale": 0})).is_err());
     }
@@ -210,6 +216,9 @@ mod tests {
     #[test]
     fn options_must_be_an_object() {
         let error = Options::from_json(&json!([1])).unwrap_err();
-        assert_eq!(error.message, "dry_run options must be a JSON object, not an array");
+        assert_eq!(
+            error.message,
+            "dry_run options must be a JSON object, not an array"
+        );
     }
 }

@@ -36,7 +36,10 @@ pub fn refusal(command: &Command) -> Option<Refusal> {
         _ => return None,
     };
     Some(Refusal {
-        message: format!("dry_run refuses {}: it {what}, which a rollback cannot undo", command.tag),
+        message: format!(
+            "dry_run refuses {}: it {what}, which a rollback cannot undo",
+            command.tag
+        ),
         hint: "Remove the statement from the script to dry-run the rest.".into(),
     })
 }
@@ -91,8 +94,10 @@ fn transaction_control_reason(tag: &str) -> String {
             "the dry run keeps going in its own transaction; a real run would discard the \
              statements before this ROLLBACK"
         }
-        _ => "the dry run does not execute transaction control; later statements run as if it \
-              were absent",
+        _ => {
+            "the dry run does not execute transaction control; later statements run as if it \
+              were absent"
+        }
     };
     format!("transaction control ({tag}) skipped: {consequence}")
 }
@@ -104,7 +109,10 @@ pub fn without_keyword(text: &str, keyword: Range<usize>) -> String {
     let after = text[keyword.end..].trim_start();
     match (before.strip_suffix('('), after.strip_prefix(')')) {
         (Some(b), Some(a)) => join(b.trim_end(), a.trim_start()),
-        (Some(_), None) => join(before, after.strip_prefix(',').unwrap_or(after).trim_start()),
+        (Some(_), None) => join(
+            before,
+            after.strip_prefix(',').unwrap_or(after).trim_start(),
+        ),
         (None, _) => join(before.strip_suffix(',').unwrap_or(before).trim_end(), after),
     }
 }
@@ -129,7 +137,10 @@ mod tests {
 
     #[test]
     fn concurrently_is_removed_from_every_form() {
-        assert_eq!(strip("CREATE INDEX CONCURRENTLY i ON t (a)"), "CREATE INDEX i ON t (a)");
+        assert_eq!(
+            strip("CREATE INDEX CONCURRENTLY i ON t (a)"),
+            "CREATE INDEX i ON t (a)"
+        );
         assert_eq!(
             strip("create unique index concurrently if not exists i on t(a)"),
             "create unique index if not exists i on t(a)"
@@ -137,8 +148,14 @@ mod tests {
         assert_eq!(strip("DROP INDEX CONCURRENTLY i"), "DROP INDEX i");
         assert_eq!(strip("REINDEX TABLE CONCURRENTLY t"), "REINDEX TABLE t");
         assert_eq!(strip("REINDEX (CONCURRENTLY) INDEX i"), "REINDEX INDEX i");
-        assert_eq!(strip("REINDEX (VERBOSE, CONCURRENTLY) INDEX i"), "REINDEX (VERBOSE) INDEX i");
-        assert_eq!(strip("REINDEX (CONCURRENTLY, VERBOSE) INDEX i"), "REINDEX (VERBOSE) INDEX i");
+        assert_eq!(
+            strip("REINDEX (VERBOSE, CONCURRENTLY) INDEX i"),
+            "REINDEX (VERBOSE) INDEX i"
+        );
+        assert_eq!(
+            strip("REINDEX (CONCURRENTLY, VERBOSE) INDEX i"),
+            "REINDEX (VERBOSE) INDEX i"
+        );
         assert_eq!(
             strip("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY"),
             "ALTER TABLE p DETACH PARTITION p1"
@@ -181,8 +198,11 @@ mod tests {
 
     #[test]
     fn transaction_control_is_skipped_with_its_consequence() {
-        let Step::Skip { reason } = step("COMMIT", &command(Execution::TransactionControl, "COMMIT"), false)
-        else {
+        let Step::Skip { reason } = step(
+            "COMMIT",
+            &command(Execution::TransactionControl, "COMMIT"),
+            false,
+        ) else {
             panic!("not skipped")
         };
         assert!(reason.starts_with("transaction control (COMMIT) skipped"));
@@ -191,7 +211,10 @@ mod tests {
     #[test]
     fn programs_and_server_files_are_refused() {
         let program = command(Execution::External(External::Program), "COPY");
-        assert!(refusal(&program).unwrap().message.contains("runs a program"));
+        assert!(refusal(&program)
+            .unwrap()
+            .message
+            .contains("runs a program"));
         let file = command(Execution::External(External::ServerFileWrite), "COPY");
         assert!(refusal(&file).unwrap().message.contains("writes a file"));
         assert!(refusal(&command(Execution::External(External::Client), "COPY")).is_none());

@@ -70,7 +70,12 @@ pub struct StatementReport {
 
 impl StatementReport {
     /// A statement that did not execute.
-    pub fn unexecuted(number: usize, statement: &str, status: Status, reason: Option<String>) -> Self {
+    pub fn unexecuted(
+        number: usize,
+        statement: &str,
+        status: Status,
+        reason: Option<String>,
+    ) -> Self {
         Self {
             number,
             statement: statement.to_string(),
@@ -95,10 +100,13 @@ pub const LOCK_NOT_AVAILABLE: &str = "55P03";
 /// The summary `dry_run_summary` returns; see docs/reference/dry_run_summary.md for the model.
 pub fn summary(reports: &[StatementReport], data_scale: f64, run_side_effects: &[String]) -> Value {
     let count = |status| reports.iter().filter(|r| r.status == status).count();
-    let first_failure = reports.iter().find(|r| r.status == Status::Failed).map(|r| {
-        json!({"statement_no": r.number, "statement": r.statement,
+    let first_failure = reports
+        .iter()
+        .find(|r| r.status == Status::Failed)
+        .map(|r| {
+            json!({"statement_no": r.number, "statement": r.statement,
                "sqlstate": r.sqlstate, "message": r.message})
-    });
+        });
     let total_ms: f64 = reports.iter().filter_map(|r| r.duration_ms).sum();
 
     // Locks are held until the transaction ends: from the statement that takes one to the
@@ -135,17 +143,32 @@ pub fn summary(reports: &[StatementReport], data_scale: f64, run_side_effects: &
             )
         })
         .collect();
-    findings.extend(reports.iter().filter(|r| r.status == Status::Skipped).map(|r| {
-        format!("statement {} was skipped: {}", r.number, r.message.as_deref().unwrap_or(""))
-    }));
+    findings.extend(
+        reports
+            .iter()
+            .filter(|r| r.status == Status::Skipped)
+            .map(|r| {
+                format!(
+                    "statement {} was skipped: {}",
+                    r.number,
+                    r.message.as_deref().unwrap_or("")
+                )
+            }),
+    );
 
     let union = |field: fn(&StatementReport) -> &Option<Vec<String>>| {
-        let mut all: Vec<String> = reports.iter().flat_map(|r| field(r).iter().flatten().cloned()).collect();
+        let mut all: Vec<String> = reports
+            .iter()
+            .flat_map(|r| field(r).iter().flatten().cloned())
+            .collect();
         all.sort();
         all.dedup();
         all
     };
-    let mut side_effects: Vec<String> = reports.iter().flat_map(|r| r.side_effects.clone()).collect();
+    let mut side_effects: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.side_effects.clone())
+        .collect();
     side_effects.extend(run_side_effects.iter().cloned());
     side_effects.dedup();
 
@@ -243,7 +266,8 @@ mod tests {
 
     #[test]
     fn first_failure_and_lock_timeouts_are_reported() {
-        let mut failed = StatementReport::unexecuted(2, "ALTER TABLE t ADD c int", Status::Failed, None);
+        let mut failed =
+            StatementReport::unexecuted(2, "ALTER TABLE t ADD c int", Status::Failed, None);
         failed.sqlstate = Some(LOCK_NOT_AVAILABLE.into());
         failed.message = Some("canceling statement due to lock timeout".into());
         let reports = [
@@ -256,7 +280,10 @@ mod tests {
         assert_eq!(s["first_failure"]["statement_no"], 2);
         assert_eq!(s["lock_timeouts"], json!([2]));
         assert_eq!(s["not_run"], 1);
-        assert!(s["findings"][0].as_str().unwrap().contains("could not get its lock"));
+        assert!(s["findings"][0]
+            .as_str()
+            .unwrap()
+            .contains("could not get its lock"));
     }
 
     #[test]
@@ -264,6 +291,9 @@ mod tests {
         let mut rewrite = ran(1, 100.0, vec![]);
         rewrite.rewritten = Some(vec!["public.t".into()]);
         let catalog_only = ran(2, 2.0, vec![]);
-        assert_eq!(estimated_production_ms(&[rewrite, catalog_only], 10.0), 1002.0);
+        assert_eq!(
+            estimated_production_ms(&[rewrite, catalog_only], 10.0),
+            1002.0
+        );
     }
 }

@@ -11,7 +11,7 @@ use super::catalog_diff::{self, Changes};
 use super::locks::{self, Held, LockMode};
 use super::options::Options;
 use super::plan::{self, Step};
-use super::report::{LockReport, Status, StatementReport};
+use super::report::{LockReport, StatementReport, Status};
 use super::server::{self, Before, Connection, XidWindow};
 use super::side_effects::{self, SequencePosition};
 use super::statement_timer::StatementTimer;
@@ -36,7 +36,10 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
                 refusal.message,
                 function_name!(),
             )
-            .set_detail(format!("Statement {}: {}", statement.number, statement.text))
+            .set_detail(format!(
+                "Statement {}: {}",
+                statement.number, statement.text
+            ))
             .set_hint(refusal.hint)
             .report(PgLogLevel::ERROR);
         }
@@ -59,7 +62,10 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
         ))
         .expect("set_config is a plain SELECT");
         let mut run = Run::new(&at_start);
-        let reports: Vec<_> = statements.iter().map(|s| run.statement(s, options)).collect();
+        let reports: Vec<_> = statements
+            .iter()
+            .map(|s| run.statement(s, options))
+            .collect();
         (reports, run.sequences)
     });
     let unattributed = positions()
@@ -105,9 +111,16 @@ impl Run {
             StatementReport::unexecuted(statement.number, statement.text, status, Some(reason))
         };
         if let Some(failed) = self.failure.filter(|_| options.stop_on_error) {
-            return unexecuted(Status::NotRun, format!("not run: statement {failed} failed"));
+            return unexecuted(
+                Status::NotRun,
+                format!("not run: statement {failed} failed"),
+            );
         }
-        match plan::step(statement.text, &statement.command, options.simulate_concurrently) {
+        match plan::step(
+            statement.text,
+            &statement.command,
+            options.simulate_concurrently,
+        ) {
             Step::Skip { reason } => unexecuted(Status::Skipped, reason),
             Step::Run { sql, simulated } => self.execute(statement, &sql, simulated, options),
         }
@@ -123,7 +136,10 @@ impl Run {
         let before = Before::take();
         let window = XidWindow::open();
         let explain = options.explain
-            && matches!(statement.command.tag.as_str(), "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "SELECT");
+            && matches!(
+                statement.command.tag.as_str(),
+                "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "SELECT"
+            );
         let timer = StatementTimer::arm();
         let started = Instant::now();
         let outcome = attempt(|| {
@@ -183,7 +199,10 @@ impl Run {
         effects.extend(self.sequence_moves());
 
         report.status = Status::Ok;
-        report.message = [simulated.clone(), plan].into_iter().flatten().reduce(|a, b| a + "\n" + &b);
+        report.message = [simulated.clone(), plan]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| a + "\n" + &b);
         report.rows_affected = rows;
         report.locks = Some(self.lock_reports(&acquired, simulated.is_some()));
         report.rewritten = Some(changes.rewritten);
@@ -212,7 +231,10 @@ impl Run {
         let mut reports: Vec<LockReport> = acquired
             .iter()
             .filter_map(|&(oid, observed)| {
-                let relation = self.names.get(&oid).filter(|n| !n.starts_with("pg_toast."))?;
+                let relation = self
+                    .names
+                    .get(&oid)
+                    .filter(|n| !n.starts_with("pg_toast."))?;
                 let created_in_run = self.created_relations.contains(&oid);
                 // The CONCURRENTLY form takes a weaker lock on the existing relations.
                 let concurrent = LockMode::from_name(plan::CONCURRENT_LOCK).expect("a mode");
@@ -230,7 +252,10 @@ impl Run {
     }
 
     fn name(&self, oid: u32) -> String {
-        self.names.get(&oid).cloned().unwrap_or_else(|| format!("relation {oid}"))
+        self.names
+            .get(&oid)
+            .cloned()
+            .unwrap_or_else(|| format!("relation {oid}"))
     }
 
     fn foreign_writes(&self, acquired: &[(u32, LockMode)]) -> Vec<String> {
@@ -278,8 +303,12 @@ fn stop_if_cancelled(error: &ErrorReportWithLevel, callers_deadline_passed: bool
     let cancelled = error.sql_error_code() == PgSqlErrorCode::ERRCODE_QUERY_CANCELED
         && (callers_deadline_passed || !error.message().contains("statement timeout"));
     if cancelled {
-        ErrorReport::new(error.sql_error_code(), error.message().to_string(), function_name!())
-            .report(PgLogLevel::ERROR);
+        ErrorReport::new(
+            error.sql_error_code(),
+            error.message().to_string(),
+            function_name!(),
+        )
+        .report(PgLogLevel::ERROR);
     }
 }
 

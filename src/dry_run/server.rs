@@ -51,7 +51,10 @@ pub fn execute(sql: &str) -> Result<Executed, String> {
         pg_sys::SPI_freetuptable(pg_sys::SPI_tuptable);
         if code < 0 {
             let reason = CStr::from_ptr(pg_sys::SPI_result_code_string(code));
-            return Err(format!("SPI refused the statement: {}", reason.to_string_lossy()));
+            return Err(format!(
+                "SPI refused the statement: {}",
+                reason.to_string_lossy()
+            ));
         }
         Ok(Executed {
             rows,
@@ -111,7 +114,11 @@ pub fn held_locks() -> Vec<(u32, LockMode, String, Option<String>)> {
 
 /// Positions of the sequences the caller may read, all or only `only`: `(oid, name, position)`.
 pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePosition)> {
-    let only = only.map(|oids| oids.iter().map(|&o| pg_sys::Oid::from(o)).collect::<Vec<_>>());
+    let only = only.map(|oids| {
+        oids.iter()
+            .map(|&o| pg_sys::Oid::from(o))
+            .collect::<Vec<_>>()
+    });
     let rows = query_json(
         "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
                     quote_ident(n.nspname) || '.' || quote_ident(c.relname),
@@ -239,8 +246,10 @@ fn query_json(
 ) -> Value {
     let sql = CString::new(sql).expect("queries are literals");
     let mut types: Vec<pg_sys::Oid> = args.iter().map(|a| a.0).collect();
-    let mut values: Vec<pg_sys::Datum> =
-        args.iter().map(|a| a.1.unwrap_or(pg_sys::Datum::from(0))).collect();
+    let mut values: Vec<pg_sys::Datum> = args
+        .iter()
+        .map(|a| a.1.unwrap_or(pg_sys::Datum::from(0)))
+        .collect();
     let nulls: Vec<c_char> = args
         .iter()
         .map(|a| if a.1.is_some() { b' ' } else { b'n' } as c_char)

@@ -26,20 +26,44 @@ pub fn sequence_advances<'a>(
 
 /// Calls whose effect lives outside the transaction, with why.
 const ESCAPING_CALLS: [(&str, &str); 14] = [
-    ("dblink_exec", "runs SQL over another connection, which commits on its own"),
-    ("dblink", "runs SQL over another connection, which commits on its own"),
-    ("dblink_send_query", "runs SQL over another connection, which commits on its own"),
-    ("pg_advisory_lock", "takes a session-level advisory lock that outlives the rollback"),
-    ("pg_advisory_lock_shared", "takes a session-level advisory lock that outlives the rollback"),
-    ("pg_try_advisory_lock", "may take a session-level advisory lock that outlives the rollback"),
+    (
+        "dblink_exec",
+        "runs SQL over another connection, which commits on its own",
+    ),
+    (
+        "dblink",
+        "runs SQL over another connection, which commits on its own",
+    ),
+    (
+        "dblink_send_query",
+        "runs SQL over another connection, which commits on its own",
+    ),
+    (
+        "pg_advisory_lock",
+        "takes a session-level advisory lock that outlives the rollback",
+    ),
+    (
+        "pg_advisory_lock_shared",
+        "takes a session-level advisory lock that outlives the rollback",
+    ),
+    (
+        "pg_try_advisory_lock",
+        "may take a session-level advisory lock that outlives the rollback",
+    ),
     ("pg_terminate_backend", "terminates another session"),
     ("pg_cancel_backend", "cancels another session's query"),
-    ("pg_reload_conf", "makes the server reload its configuration"),
+    (
+        "pg_reload_conf",
+        "makes the server reload its configuration",
+    ),
     ("pg_rotate_logfile", "rotates the server log"),
     ("pg_switch_wal", "switches the WAL file"),
     ("lo_export", "writes a file on the database server"),
     ("pg_file_write", "writes a file on the database server"),
-    ("pg_notify", "is discarded with the rollback: listeners hear nothing from a dry run"),
+    (
+        "pg_notify",
+        "is discarded with the rollback: listeners hear nothing from a dry run",
+    ),
 ];
 
 /// Side effects visible from the statement itself: its command, its row count and the
@@ -54,12 +78,10 @@ pub fn of_statement(command: &Command, text: &str, rows: Option<u64>) -> Vec<Str
         )),
         // index_update_stats and vac_update_relstats write pg_class estimates with an in-place
         // update, which no rollback undoes.
-        ("CREATE INDEX" | "REINDEX" | "ANALYZE", _) => {
-            effects.push(format!(
-                "{tag} updates the table's row and page estimates in pg_class in place; the \
+        ("CREATE INDEX" | "REINDEX" | "ANALYZE", _) => effects.push(format!(
+            "{tag} updates the table's row and page estimates in pg_class in place; the \
                  rollback keeps the new estimates (the next VACUUM or ANALYZE refreshes them)"
-            ))
-        }
+        )),
         ("NOTIFY", _) => effects.push(
             "NOTIFY is discarded with the rollback: listeners hear nothing from a dry run".into(),
         ),

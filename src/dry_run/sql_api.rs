@@ -67,6 +67,8 @@ fn row(report: StatementReport) -> Row {
     )
 }
 
+// pgrx reads the column names from the signature, so the row type is spelled out there.
+#[allow(clippy::type_complexity)]
 /// Executes `migration` statement by statement in a subtransaction that is always rolled back,
 /// and reports what each statement really did.
 #[pg_extern(volatile, parallel_unsafe)]
@@ -97,7 +99,10 @@ fn dry_run(
 
 /// The verdict on a dry run of `migration` as one JSON document.
 #[pg_extern(volatile, parallel_unsafe)]
-fn dry_run_summary(migration: Option<&str>, options: default!(Option<JsonB>, "'{}'")) -> Option<JsonB> {
+fn dry_run_summary(
+    migration: Option<&str>,
+    options: default!(Option<JsonB>, "'{}'"),
+) -> Option<JsonB> {
     let (options, run) = run(migration, options);
     let run = run?;
     Some(JsonB(report::summary(

@@ -121,7 +121,12 @@ fn duration(name: &str, value: &Value) -> Result<u32, OptionError> {
     };
     let milliseconds = match value {
         Value::Number(n) => n.as_f64().ok_or_else(invalid)?,
-        Value::String(s) => parse_duration(s).ok_or_else(invalid)?,
+        Value::String(s) => parse_duration(s).ok_or_else(|| OptionError {
+            message: format!("dry_run option \"{name}\" is not a duration: \"{s}\""),
+            hint: "Use a number of milliseconds, or a number with a unit: ms, s, min, h or d \
+                   (for example \"2s\")."
+                .into(),
+        })?,
         _ => return Err(invalid()),
     };
     if !(0.0..=f64::from(i32::MAX)).contains(&milliseconds) {
@@ -206,9 +211,10 @@ mod tests {
             "dry_run option \"stop_on_error\" must be a boolean, not a string"
         );
         let error = Options::from_json(&json!({"lock_timeout": "soon"})).unwrap_err();
-        assert!(error
-            .message
-            .starts_with("dry_run option \"lock_timeout\" must be a duration"));
+        assert_eq!(
+            error.message,
+            "dry_run option \"lock_timeout\" is not a duration: \"soon\""
+        );
         assert!(Options::from_json(&json!({"lock_timeout": -1})).is_err());
         assert!(Options::from_json(&json!({"data_scale": 0})).is_err());
     }

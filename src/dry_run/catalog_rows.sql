@@ -3,9 +3,13 @@
 -- (versions it deleted or replaced, read in a snapshot taken before it). $1 and $2 bound the
 -- transaction IDs assigned while the statement ran (modulo 2^32); the caller keeps only rows
 -- whose ID belongs to its own transaction. $3 are the relations the transaction holds locks
--- on: no column or default changes without a lock on its table, and pg_attribute is large.
--- Only user objects (OID >= 16384, FirstNormalObjectId) are read; TOAST tables and their
--- indexes follow their table and are left out.
+-- on: PostgreSQL creates, drops and alters a relation, and its columns, defaults,
+-- constraints, triggers, policies and rules, only under a lock on it, so rows of other
+-- relations need not be read (on a catalog of 10,000 tables this is the difference between
+-- index lookups and scans of hundreds of thousands of rows). Domain constraints, functions,
+-- types and schemas are not tied to a relation and are read by OID range. Only user objects
+-- (OID >= 16384, FirstNormalObjectId) are read; TOAST tables and their indexes follow their
+-- table and are left out.
 WITH touched AS (
   SELECT 'class:' || c.oid AS key,
          CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table'
@@ -26,7 +30,7 @@ WITH touched AS (
   LEFT JOIN pg_index i ON i.indexrelid = c.oid
   LEFT JOIN pg_class t ON t.oid = i.indrelid
   LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
-  WHERE c.oid >= 16384 AND n.nspname <> 'pg_toast'
+  WHERE c.oid = ANY ($3) AND n.nspname <> 'pg_toast'
   UNION ALL
   SELECT 'attribute:' || a.attrelid || ':' || a.attnum, 'column',
          quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(a.attname),
@@ -65,7 +69,7 @@ WITH touched AS (
   LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_type t ON t.oid = co.contypid
   LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
-  WHERE co.oid >= 16384
+  WHERE (co.conrelid = ANY ($3) OR co.conrelid = 0) AND co.oid >= 16384
   UNION ALL
   SELECT 'trigger:' || tg.oid, 'trigger',
          quote_ident(tg.tgname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname),
@@ -75,7 +79,7 @@ WITH touched AS (
   FROM pg_trigger tg
   JOIN pg_class c ON c.oid = tg.tgrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE tg.oid >= 16384 AND NOT tg.tgisinternal
+  WHERE tg.tgrelid = ANY ($3) AND NOT tg.tgisinternal
   UNION ALL
   SELECT 'policy:' || p.oid, 'policy',
          quote_ident(p.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname),
@@ -86,7 +90,7 @@ WITH touched AS (
   FROM pg_policy p
   JOIN pg_class c ON c.oid = p.polrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE p.oid >= 16384
+  WHERE p.polrelid = ANY ($3)
   UNION ALL
   SELECT 'rewrite:' || r.oid, CASE WHEN r.rulename = '_RETURN' THEN 'view definition' ELSE 'rule' END,
          quote_ident(r.rulename) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname),
@@ -95,7 +99,7 @@ WITH touched AS (
   FROM pg_rewrite r
   JOIN pg_class c ON c.oid = r.ev_class
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE r.oid >= 16384
+  WHERE r.ev_class = ANY ($3) AND r.oid >= 16384
   UNION ALL
   SELECT 'proc:' || p.oid,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,

@@ -123,13 +123,12 @@ pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePos
         "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
                     quote_ident(n.nspname) || '.' || quote_ident(c.relname),
                     pg_sequence_last_value(c.oid))), '[]')::text
-         FROM pg_class c
+         FROM pg_sequence s
+         JOIN pg_class c ON c.oid = s.seqrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind = 'S' AND ($1 IS NULL OR c.oid = ANY ($1))
+         WHERE ($1 IS NULL OR c.oid = ANY ($1))
            AND NOT pg_is_other_temp_schema(c.relnamespace)
-           -- CASE: has_sequence_privilege raises an ERROR for other relations, and the order
-           -- in which WHERE conditions are evaluated is not defined.
-           AND CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'SELECT, USAGE') END",
+           AND has_sequence_privilege(c.oid, 'SELECT, USAGE')",
         &[(pg_sys::OIDARRAYOID, only.into_datum())],
         None,
     );

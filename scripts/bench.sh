@@ -16,6 +16,12 @@ echo "==> split_statements on a 10,000-statement migration (median of 7)"
 "$PG_BIN/psql" -X -q -d bench -f scripts/bench/split_statements.sql
 echo "==> dry_run overhead on a 1,000,000-row table (median of 6)"
 "$PG_BIN/psql" -X -q -d bench -f scripts/bench/dry_run.sql
+echo "==> dry_run on a catalog of 10,000 tables (../shared/bench/big_schema.sql, median of 7)"
+"$PG_BIN/createdb" bench_catalog
+"$PG_BIN/psql" -X -q -d bench_catalog -c 'CREATE EXTENSION confiture'
+"$PG_BIN/psql" -X -q -d bench_catalog -v tables=10000 -v schemas=20 \
+    -f ../shared/bench/big_schema.sql >/dev/null
+"$PG_BIN/psql" -X -q -d bench_catalog -f scripts/bench/dry_run_catalog.sql
 if [ -d "$CORPUS" ]; then
     echo "==> robustness: split_statements over $CORPUS"
     python3 scripts/bench/split_corpus.py bench "$CORPUS"

@@ -6,7 +6,8 @@
 --   * invoices has no tenant_id, unlike every other tenant-owned table
 --   * int ids that will run out, varchar(255), char(n), json, timestamp without time zone
 --   * "firstName" is not snake_case, and most tables have no comment
---   * emails repeat across tenants, so a global unique index on users.email would fail
+--   * emails repeat (duplicate sign-ups, also inside one tenant), so a unique index on
+--     users.email, or on (tenant_id, email), would fail
 
 CREATE TABLE tenants (
     id          serial PRIMARY KEY,

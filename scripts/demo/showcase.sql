@@ -34,3 +34,76 @@ SELECT * FROM confiture.split_statements(E'BEGIN;\nCREAT INDEX orders_created_at
 \echo
 \echo '=== psql meta-commands are not SQL, and Confiture says so'
 SELECT * FROM confiture.split_statements(E'\\set ON_ERROR_STOP on\nALTER TABLE orders ADD COLUMN note text;');
+
+\echo
+\echo '=== confiture.dry_run(): a migration run for real, one statement at a time, then rolled back'
+\echo '    V13 adds a verified flag and makes emails unique. Nothing in its text says it fails; the'
+\echo '    data does: users.email repeats. The dry run names the failing statement with the real'
+\echo '    SQLSTATE, and what follows is not_run.'
+SELECT $migration$
+ALTER TABLE users ADD COLUMN email_verified boolean NOT NULL DEFAULT false;
+CREATE UNIQUE INDEX users_email_key ON users (email);
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
+$migration$ AS v13,
+$migration$
+ALTER TABLE users ADD COLUMN email_verified boolean NOT NULL DEFAULT false;
+CREATE UNIQUE INDEX users_tenant_id_email_key ON users (tenant_id, lower(email));
+$migration$ AS v13_per_tenant,
+$migration$
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+UPDATE orders o SET user_id = d.keep
+  FROM (SELECT id, min(id) OVER (PARTITION BY tenant_id, lower(email)) AS keep FROM users) d
+  WHERE o.user_id = d.id AND d.id <> d.keep;
+DELETE FROM users u USING users k
+  WHERE k.tenant_id = u.tenant_id AND lower(k.email) = lower(u.email) AND k.id < u.id;
+ALTER TABLE users ADD COLUMN email_verified boolean NOT NULL DEFAULT false;
+ALTER TABLE users ADD COLUMN email_key text
+  GENERATED ALWAYS AS (lower(email)) STORED;
+CREATE UNIQUE INDEX users_tenant_id_email_key
+  ON users (tenant_id, email_key);
+$migration$ AS v13_fixed,
+$migration$
+CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);
+CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
+$migration$ AS v13_concurrently \gset
+\x on
+SELECT statement_no, statement, status, sqlstate, message, locks, created
+FROM confiture.dry_run(:'v13');
+\x off
+
+\echo
+\echo '=== V13 fixed: merge duplicate accounts first, then unique per tenant and case-insensitive'
+\echo '    Every statement is ok. Per statement: rows, the locks it adds (strongest new mode per'
+\echo '    relation; "new" for relations the run created) and the relations it rewrote.'
+SELECT statement_no AS "#", split_part(statement, E'\n', 1) AS "statement (first line)",
+       status, rows_affected AS rows,
+       (SELECT string_agg(concat(l->>'mode', ' ', l->>'relation',
+                                 CASE WHEN l ? 'created_in_run' THEN ' (new)' END), E'\n')
+        FROM jsonb_array_elements(locks) AS l) AS locks,
+       array_to_string(rewritten, E'\n') AS rewritten
+FROM confiture.dry_run(:'v13_fixed');
+
+\echo
+\echo '=== confiture.dry_run_summary(): the verdict as one JSON value, for a deploy gate'
+\echo '    Unique per tenant without merging fails too: addresses repeat inside their own tenant.'
+SELECT version, s->'would_succeed' AS would_succeed,
+       s->'first_failure'->>'statement_no' AS failed_at,
+       s->'first_failure'->>'sqlstate' AS sqlstate,
+       s->'strongest_lock'->>'relation' AS strongest_lock_on,
+       s->'strongest_lock'->>'mode' AS mode,
+       s->'strongest_lock'->>'acquired_by_statement' AS from_statement
+FROM (VALUES ('v13', :'v13'), ('v13_per_tenant', :'v13_per_tenant'),
+             ('v13_fixed', :'v13_fixed')) AS v (version, migration),
+     LATERAL confiture.dry_run_summary(v.migration) AS s;
+
+\echo
+\echo '=== CONCURRENTLY cannot run inside a transaction: skipped, or simulated by the plain form'
+\echo '    With "simulate_concurrently" the unique index fails on the duplicates as it would in'
+\echo '    production, and the lock shown is the one the concurrent form takes.'
+\x on
+SELECT o.simulate_concurrently, d.statement_no, d.status, d.sqlstate, d.message, d.locks
+FROM (VALUES (false), (true)) AS o (simulate_concurrently),
+     LATERAL confiture.dry_run(:'v13_concurrently',
+                               jsonb_build_object('simulate_concurrently', o.simulate_concurrently,
+                                                  'stop_on_error', false)) AS d;
+\x off

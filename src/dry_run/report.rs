@@ -123,9 +123,22 @@ pub fn summary(reports: &[StatementReport], data_scale: f64, run_side_effects: &
         json!({"relation": lock.relation, "mode": lock.mode.name(), "blocks": lock.mode.blocks(),
                "acquired_by_statement": number, "held_ms": round(*ms)})
     };
+    // The strongest mode, then the longest held; among equals the first listed, which is the
+    // table rather than its indexes (a statement lists its locks by name).
     let strongest = held
         .iter()
-        .max_by(|a, b| a.0.mode.cmp(&b.0.mode).then(a.2.total_cmp(&b.2)))
+        .reduce(|best, next| {
+            let stronger = next
+                .0
+                .mode
+                .cmp(&best.0.mode)
+                .then(next.2.total_cmp(&best.2));
+            if stronger.is_gt() {
+                next
+            } else {
+                best
+            }
+        })
         .map(lock_json);
 
     let lock_timeouts: Vec<usize> = reports
@@ -254,6 +267,20 @@ mod tests {
         assert_eq!(s["strongest_lock"]["acquired_by_statement"], 2);
         assert_eq!(s["locks"][0]["held_ms"], 115.0);
         assert_eq!(s["total_ms"], 115.0);
+    }
+
+    #[test]
+    fn among_equal_locks_the_first_listed_is_the_strongest() {
+        let reports = [ran(
+            1,
+            10.0,
+            vec![
+                lock("public.users", LockMode::AccessExclusive),
+                lock("public.users_pkey", LockMode::AccessExclusive),
+            ],
+        )];
+        let s = summary(&reports, 1.0, &[]);
+        assert_eq!(s["strongest_lock"]["relation"], "public.users");
     }
 
     #[test]

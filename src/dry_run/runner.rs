@@ -12,7 +12,7 @@ use super::locks::{self, Held, LockMode};
 use super::options::Options;
 use super::plan::{self, Step};
 use super::report::{LockReport, StatementReport, Status};
-use super::server::{self, Before, Connection, XidWindow};
+use super::server::{self, Before, Connection, Observer, XidWindow};
 use super::side_effects::{self, SequencePosition};
 use super::statement_timer::StatementTimer;
 use super::subtransaction::{always_rolled_back, attempt};
@@ -61,7 +61,7 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
             options.lock_timeout_ms, options.statement_timeout_ms
         ))
         .expect("set_config is a plain SELECT");
-        let mut run = Run::new(&at_start);
+        let mut run = Run::new(Observer::prepare(), &at_start);
         let reports: Vec<_> = statements
             .iter()
             .map(|s| run.statement(s, options))
@@ -82,6 +82,7 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
 
 /// What a dry run knows between statements.
 struct Run {
+    observer: Observer,
     held: Held,
     names: HashMap<u32, String>,
     /// `pg_class.relkind` of every relation seen locked.
@@ -93,8 +94,9 @@ struct Run {
 }
 
 impl Run {
-    fn new(sequences: &[(u32, String, SequencePosition)]) -> Self {
+    fn new(observer: Observer, sequences: &[(u32, String, SequencePosition)]) -> Self {
         let mut run = Run {
+            observer,
             held: Held::new(),
             names: HashMap::new(),
             kinds: HashMap::new(),
@@ -177,8 +179,10 @@ impl Run {
         let after = self.observe_locks();
         let changes = if executed.wrote {
             let relations: Vec<u32> = after.keys().copied().collect();
-            let old = server::touched_catalog_rows(window, Some(&before), &relations);
-            let new = server::touched_catalog_rows(window, None, &relations);
+            let old = self
+                .observer
+                .touched_catalog_rows(window, Some(&before), &relations);
+            let new = self.observer.touched_catalog_rows(window, None, &relations);
             for row in old.iter().chain(&new) {
                 if let Some(oid) = row.key.strip_prefix("class:").and_then(|o| o.parse().ok()) {
                     self.names.entry(oid).or_insert_with(|| row.name.clone());
@@ -215,7 +219,7 @@ impl Run {
 
     /// The locks held now, remembering relation names for when a relation is dropped.
     fn observe_locks(&mut self) -> Held {
-        let rows = server::held_locks();
+        let rows = self.observer.held_locks();
         for (oid, _, kind, name) in &rows {
             if let Some(name) = name {
                 self.names.insert(*oid, name.clone());

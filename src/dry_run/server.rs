@@ -84,34 +84,6 @@ pub fn explain(sql: &str) -> String {
     }
 }
 
-/// Every relation lock this backend holds in the current database on a user relation:
-/// `(oid, mode, relkind, name)`; the name is `None` for a relation dropped in this transaction.
-pub fn held_locks() -> Vec<(u32, LockMode, String, Option<String>)> {
-    let rows = query_json(
-        "SELECT coalesce(json_agg(json_build_array(l.relation::bigint, l.mode, c.relkind,
-                    quote_ident(n.nspname) || '.' || quote_ident(c.relname))), '[]')::text
-         FROM pg_locks l
-         LEFT JOIN pg_class c ON c.oid = l.relation
-         LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-           AND l.relation >= 16384::oid",
-        &[],
-        None,
-    );
-    array(&rows)
-        .iter()
-        .filter_map(|row| {
-            Some((
-                row[0].as_u64()? as u32,
-                LockMode::from_name(row[1].as_str()?)?,
-                row[2].as_str().unwrap_or_default().to_string(),
-                row[3].as_str().map(str::to_string),
-            ))
-        })
-        .collect()
-}
-
 /// Positions of the sequences the caller may read, all or only `only`: `(oid, name, position)`.
 pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePosition)> {
     let only = only.map(|oids| {
@@ -119,20 +91,21 @@ pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePos
             .map(|&o| pg_sys::Oid::from(o))
             .collect::<Vec<_>>()
     });
-    let rows = query_json(
+    let query = JsonQuery::prepare(
         "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
                     quote_ident(n.nspname) || '.' || quote_ident(c.relname),
-                    pg_sequence_last_value(c.oid))), '[]')::text
+                    pg_sequence_last_value(s.seqrelid))), '[]')::text
          FROM pg_sequence s
          JOIN pg_class c ON c.oid = s.seqrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE ($1 IS NULL OR c.oid = ANY ($1))
+         WHERE ($1 IS NULL OR s.seqrelid = ANY ($1))
            AND NOT pg_is_other_temp_schema(c.relnamespace)
-           AND has_sequence_privilege(c.oid, 'SELECT, USAGE')",
-        &[(pg_sys::OIDARRAYOID, only.into_datum())],
-        None,
+           -- s.seqrelid, not c.oid: a condition on pg_class alone could be evaluated for every
+           -- relation, and has_sequence_privilege raises an ERROR for what is not a sequence.
+           AND has_sequence_privilege(s.seqrelid, 'SELECT, USAGE')",
+        &[pg_sys::OIDARRAYOID],
     );
-    array(&rows)
+    array(&query.run(&[only.into_datum()], None))
         .iter()
         .filter_map(|row| {
             Some((
@@ -187,98 +160,175 @@ impl Drop for Before {
     }
 }
 
-/// The catalog row versions this transaction wrote during `window` (`before: None`), or the
-/// versions it deleted or replaced then, as seen from `before`. Column and default rows are
-/// read for `relations` only.
-pub fn touched_catalog_rows(
-    window: XidWindow,
-    before: Option<&Before>,
-    relations: &[u32],
-) -> Vec<CatalogRow> {
-    let (start, span) = window.bounds();
-    let version = if before.is_some() { "xmax" } else { "xmin" };
-    let relations: Vec<pg_sys::Oid> = relations.iter().map(|&o| pg_sys::Oid::from(o)).collect();
-    let rows = query_json(
-        &CATALOG_ROWS.replace("@VERSION@", version),
-        &[
-            (pg_sys::INT8OID, start.into_datum()),
-            (pg_sys::INT8OID, span.into_datum()),
-            (pg_sys::OIDARRAYOID, relations.into_datum()),
-        ],
-        before.map(|b| b.0),
-    );
-    array(&rows)
-        .iter()
-        .filter(|row| {
-            let xid = row["version"].as_str().and_then(|v| v.parse::<u32>().ok());
-            // SAFETY: a plain lookup in this backend's transaction state.
-            xid.is_some_and(|x| unsafe {
-                pg_sys::TransactionIdIsCurrentTransactionId(pg_sys::TransactionId::from(x))
-            })
-        })
-        .map(|row| {
-            let text = |field: &str| row[field].as_str().map(str::to_string);
-            CatalogRow {
-                key: text("key").unwrap_or_default(),
-                kind: text("kind").unwrap_or_default(),
-                name: text("name").unwrap_or_default(),
-                owner: text("owner"),
-                owner_name: text("owner_name"),
-                filenode: row["filenode"].as_i64(),
-                definition: text("definition").unwrap_or_default(),
-                gone: row["gone"].as_bool().unwrap_or(false),
-            }
-        })
-        .collect()
-}
-
 fn array(value: &Value) -> &[Value] {
     value.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
-/// Runs a query returning one text value holding JSON, and parses it. With `snapshot`, the
-/// query sees the database as it was when the snapshot was taken; without, as it is now.
-fn query_json(
-    sql: &str,
-    args: &[(pg_sys::Oid, Option<pg_sys::Datum>)],
-    snapshot: Option<pg_sys::Snapshot>,
-) -> Value {
-    let sql = CString::new(sql).expect("queries are literals");
-    let mut types: Vec<pg_sys::Oid> = args.iter().map(|a| a.0).collect();
-    let mut values: Vec<pg_sys::Datum> = args
-        .iter()
-        .map(|a| a.1.unwrap_or(pg_sys::Datum::from(0)))
-        .collect();
-    let nulls: Vec<c_char> = args
-        .iter()
-        .map(|a| if a.1.is_some() { b' ' } else { b'n' } as c_char)
-        .collect();
-    // SAFETY: SPI is connected; the argument arrays have `args.len()` elements; the plan and
-    // the result are freed before returning. Without a snapshot the query must not be
-    // read-only, or SPI would reuse the caller's snapshot and miss the dry run's changes.
-    unsafe {
-        let plan = pg_sys::SPI_prepare(sql.as_ptr(), args.len() as i32, types.as_mut_ptr());
-        assert!(!plan.is_null(), "SPI_prepare failed");
-        let code = pg_sys::SPI_execute_snapshot(
-            plan,
-            values.as_mut_ptr(),
-            nulls.as_ptr(),
-            snapshot.unwrap_or(std::ptr::null_mut()),
-            std::ptr::null_mut(),
-            snapshot.is_some(),
-            false,
-            0,
-        );
-        assert!(code >= 0, "SPI_execute_snapshot failed: {code}");
-        let table = pg_sys::SPI_tuptable;
-        let text = pg_sys::SPI_getvalue(*(*table).vals, (*table).tupdesc, 1);
-        let json = if text.is_null() {
-            Value::Null
-        } else {
-            serde_json::from_slice(CStr::from_ptr(text).to_bytes()).expect("the query returns JSON")
+/// A query returning one text value holding JSON, planned once with a generic plan: the
+/// observation queries run after every statement, and planning them costs more than running
+/// them.
+struct JsonQuery(pg_sys::SPIPlanPtr);
+
+impl JsonQuery {
+    fn prepare(sql: &str, types: &[pg_sys::Oid]) -> Self {
+        let sql = CString::new(sql).expect("queries are literals");
+        let mut types = types.to_vec();
+        // SAFETY: SPI is connected; `types` has one element per parameter. The plan lives in
+        // the SPI connection's memory and is freed in Drop.
+        let plan = unsafe {
+            pg_sys::SPI_prepare_cursor(
+                sql.as_ptr(),
+                types.len() as i32,
+                types.as_mut_ptr(),
+                pg_sys::CURSOR_OPT_GENERIC_PLAN as i32,
+            )
         };
-        pg_sys::SPI_freetuptable(table);
-        pg_sys::SPI_freeplan(plan);
-        json
+        assert!(!plan.is_null(), "SPI_prepare_cursor failed");
+        JsonQuery(plan)
+    }
+
+    /// Runs the query and parses its JSON. With `snapshot`, the query sees the database as it
+    /// was when the snapshot was taken; without, as it is now.
+    fn run(&self, args: &[Option<pg_sys::Datum>], snapshot: Option<pg_sys::Snapshot>) -> Value {
+        let mut values: Vec<pg_sys::Datum> = args
+            .iter()
+            .map(|a| a.unwrap_or(pg_sys::Datum::from(0)))
+            .collect();
+        let nulls: Vec<c_char> = args
+            .iter()
+            .map(|a| if a.is_some() { b' ' } else { b'n' } as c_char)
+            .collect();
+        // SAFETY: SPI is connected; the argument arrays have one element per parameter; the
+        // result is freed before returning. Without a snapshot the query must not be
+        // read-only, or SPI would reuse the caller's snapshot and miss the dry run's changes.
+        unsafe {
+            let code = pg_sys::SPI_execute_snapshot(
+                self.0,
+                values.as_mut_ptr(),
+                nulls.as_ptr(),
+                snapshot.unwrap_or(std::ptr::null_mut()),
+                std::ptr::null_mut(),
+                snapshot.is_some(),
+                false,
+                0,
+            );
+            assert!(code >= 0, "SPI_execute_snapshot failed: {code}");
+            let table = pg_sys::SPI_tuptable;
+            let text = pg_sys::SPI_getvalue(*(*table).vals, (*table).tupdesc, 1);
+            let json = if text.is_null() {
+                Value::Null
+            } else {
+                serde_json::from_slice(CStr::from_ptr(text).to_bytes())
+                    .expect("the query returns JSON")
+            };
+            pg_sys::SPI_freetuptable(table);
+            json
+        }
+    }
+}
+
+impl Drop for JsonQuery {
+    fn drop(&mut self) {
+        // SAFETY: the plan was prepared in `prepare` and is not used after this.
+        unsafe { pg_sys::SPI_freeplan(self.0) };
+    }
+}
+
+/// The queries that observe each statement, prepared once per dry run.
+pub struct Observer {
+    locks: JsonQuery,
+    written: JsonQuery,
+    replaced: JsonQuery,
+}
+
+impl Observer {
+    pub fn prepare() -> Self {
+        let catalog = |version| {
+            JsonQuery::prepare(
+                &CATALOG_ROWS.replace("@VERSION@", version),
+                &[pg_sys::INT8OID, pg_sys::INT8OID, pg_sys::OIDARRAYOID],
+            )
+        };
+        Observer {
+            locks: JsonQuery::prepare(
+                "SELECT coalesce(json_agg(json_build_array(l.relation::bigint, l.mode, c.relkind,
+                            quote_ident(n.nspname) || '.' || quote_ident(c.relname))), '[]')::text
+                 FROM pg_locks l
+                 LEFT JOIN pg_class c ON c.oid = l.relation
+                 LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+                   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                   AND l.relation >= 16384::oid",
+                &[],
+            ),
+            written: catalog("xmin"),
+            replaced: catalog("xmax"),
+        }
+    }
+
+    /// Every relation lock this backend holds in the current database on a user relation:
+    /// `(oid, mode, relkind, name)`; the name is `None` for a relation dropped in this
+    /// transaction.
+    pub fn held_locks(&self) -> Vec<(u32, LockMode, String, Option<String>)> {
+        array(&self.locks.run(&[], None))
+            .iter()
+            .filter_map(|row| {
+                Some((
+                    row[0].as_u64()? as u32,
+                    LockMode::from_name(row[1].as_str()?)?,
+                    row[2].as_str().unwrap_or_default().to_string(),
+                    row[3].as_str().map(str::to_string),
+                ))
+            })
+            .collect()
+    }
+
+    /// The catalog row versions this transaction wrote during `window` (`before: None`), or
+    /// the versions it deleted or replaced then, as seen from `before`. Only rows of
+    /// `relations` are read for relation-bound catalogs (see catalog_rows.sql).
+    pub fn touched_catalog_rows(
+        &self,
+        window: XidWindow,
+        before: Option<&Before>,
+        relations: &[u32],
+    ) -> Vec<CatalogRow> {
+        let (start, span) = window.bounds();
+        let query = if before.is_some() {
+            &self.replaced
+        } else {
+            &self.written
+        };
+        let relations: Vec<pg_sys::Oid> = relations.iter().map(|&o| pg_sys::Oid::from(o)).collect();
+        let rows = query.run(
+            &[
+                start.into_datum(),
+                span.into_datum(),
+                relations.into_datum(),
+            ],
+            before.map(|b| b.0),
+        );
+        array(&rows)
+            .iter()
+            .filter(|row| {
+                let xid = row["version"].as_str().and_then(|v| v.parse::<u32>().ok());
+                // SAFETY: a plain lookup in this backend's transaction state.
+                xid.is_some_and(|x| unsafe {
+                    pg_sys::TransactionIdIsCurrentTransactionId(pg_sys::TransactionId::from(x))
+                })
+            })
+            .map(|row| {
+                let text = |field: &str| row[field].as_str().map(str::to_string);
+                CatalogRow {
+                    key: text("key").unwrap_or_default(),
+                    kind: text("kind").unwrap_or_default(),
+                    name: text("name").unwrap_or_default(),
+                    owner: text("owner"),
+                    owner_name: text("owner_name"),
+                    filenode: row["filenode"].as_i64(),
+                    definition: text("definition").unwrap_or_default(),
+                    gone: row["gone"].as_bool().unwrap_or(false),
+                }
+            })
+            .collect()
     }
 }

@@ -8,8 +8,8 @@
 -- relations need not be read (on a catalog of 10,000 tables this is the difference between
 -- index lookups and scans of hundreds of thousands of rows). Domain constraints, functions,
 -- types and schemas are not tied to a relation and are read by OID range. Only user objects
--- (OID >= 16384, FirstNormalObjectId) are read; TOAST tables and their indexes follow their
--- table and are left out.
+-- (OID >= 16384, FirstNormalObjectId) are read; TOAST tables and their indexes (schemas
+-- pg_toast and pg_toast_temp_N) follow their table and are left out.
 WITH touched AS (
   SELECT 'class:' || c.oid AS key,
          CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table'
@@ -30,7 +30,7 @@ WITH touched AS (
   LEFT JOIN pg_index i ON i.indexrelid = c.oid
   LEFT JOIN pg_class t ON t.oid = i.indrelid
   LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
-  WHERE c.oid = ANY ($3) AND n.nspname <> 'pg_toast'
+  WHERE c.oid = ANY ($3) AND n.nspname NOT LIKE 'pg\_toast%'
   UNION ALL
   SELECT 'attribute:' || a.attrelid || ':' || a.attnum, 'column',
          quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(a.attname),
@@ -42,7 +42,7 @@ WITH touched AS (
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE a.attrelid = ANY ($3) AND a.attnum > 0 AND n.nspname <> 'pg_toast'
+  WHERE a.attrelid = ANY ($3) AND a.attnum > 0 AND n.nspname NOT LIKE 'pg\_toast%'
   UNION ALL
   SELECT 'attrdef:' || d.adrelid || ':' || d.adnum, 'default', '', 'class:' || d.adrelid,
          quote_ident(n.nspname) || '.' || quote_ident(c.relname), NULL, d.adbin::text, false,
@@ -137,7 +137,8 @@ WITH touched AS (
   SELECT 'namespace:' || s.oid, 'schema', quote_ident(s.nspname), NULL, NULL, NULL,
          concat_ws('|', s.nspname, s.nspowner, s.nspacl::text), false, s.@VERSION@
   FROM pg_namespace s
-  WHERE s.oid >= 16384
+  -- A session's first temporary table creates its temporary schemas: not the migration's.
+  WHERE s.oid >= 16384 AND s.nspname NOT LIKE 'pg\_temp\_%' AND s.nspname NOT LIKE 'pg\_toast\_temp\_%'
 )
 SELECT coalesce(json_agg(touched), '[]')::text
 FROM touched

@@ -2,7 +2,7 @@
 //! rolled back, and report what each statement did.
 //!
 //! Pure parts: options, plan (what to do with each statement), locks, catalog_diff, side
-//! effects and report. Server parts: subtransaction, statement_timer, server (SPI) and runner.
+//! effects and report. Server parts: subtransaction, statement_timer, sequence_page, server (SPI) and runner.
 
 mod catalog_diff;
 mod locks;
@@ -10,6 +10,7 @@ mod options;
 mod plan;
 mod report;
 mod runner;
+mod sequence_page;
 mod server;
 mod side_effects;
 mod sql_api;

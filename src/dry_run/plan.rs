@@ -76,6 +76,13 @@ pub fn step(text: &str, command: &Command, simulate_concurrently: bool) -> Step 
                 }
             ),
         },
+        Execution::Session => Step::Skip {
+            reason: format!(
+                "{} acts on the session or the server, not the transaction: a rollback would \
+                 not undo it",
+                command.tag
+            ),
+        },
         Execution::External(_) => Step::Skip {
             reason: format!(
                 "{} FROM STDIN / TO STDOUT needs the client's side of the connection",
@@ -194,6 +201,18 @@ mod tests {
     fn statements_without_a_transactional_form_are_skipped_even_when_simulating() {
         let cmd = command(Execution::OwnTransaction { concurrently: None }, "VACUUM");
         assert!(matches!(step("VACUUM t", &cmd, true), Step::Skip { .. }));
+    }
+
+    #[test]
+    fn session_commands_are_skipped() {
+        let Step::Skip { reason } = step(
+            "DEALLOCATE ALL",
+            &command(Execution::Session, "DEALLOCATE ALL"),
+            false,
+        ) else {
+            panic!("not skipped")
+        };
+        assert!(reason.contains("not the transaction"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::options::Options;
 use super::plan::{self, Step};
 use super::report::{LockReport, StatementReport, Status};
 use super::server::{self, Before, Connection, Observer, XidWindow};
-use super::side_effects::{self, SequencePosition};
+use super::side_effects::{self, SequenceState};
 use super::statement_timer::StatementTimer;
 use super::subtransaction::{always_rolled_back, attempt};
 use crate::script::{self, Statement};
@@ -46,13 +46,13 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
     }
 
     // Reading a sequence locks it; the subtransaction's rollback releases those locks.
-    let positions = || {
+    let sequences = || {
         always_rolled_back(|| {
             let _spi = Connection::open();
-            server::sequence_positions(None)
+            server::sequence_states(None)
         })
     };
-    let at_start = positions();
+    let at_start = sequences();
     let (reports, last_seen) = always_rolled_back(|| {
         let _spi = Connection::open();
         server::execute(&format!(
@@ -68,14 +68,13 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
             .collect();
         (reports, run.sequences)
     });
-    let unattributed = positions()
-        .into_iter()
-        .filter_map(|(oid, name, now)| last_seen.get(&oid).map(|&seen| (name, seen, now)))
-        .collect::<Vec<_>>();
+    let after_rollback = sequences();
     DryRun {
         statements: reports,
-        unattributed_side_effects: side_effects::sequence_advances(
-            unattributed.iter().map(|(n, a, b)| (n.as_str(), *a, *b)),
+        unattributed_side_effects: side_effects::sequence_moves(
+            after_rollback
+                .iter()
+                .filter_map(|(oid, name, now)| Some((name.as_str(), *last_seen.get(oid)?, *now))),
         ),
     }
 }
@@ -88,13 +87,13 @@ struct Run {
     /// `pg_class.relkind` of every relation seen locked.
     kinds: HashMap<u32, String>,
     created_relations: HashSet<u32>,
-    /// Last known position of every sequence readable at the start.
-    sequences: BTreeMap<u32, SequencePosition>,
+    /// Last known state of every sequence readable at the start, in its original storage.
+    sequences: BTreeMap<u32, SequenceState>,
     failure: Option<usize>,
 }
 
 impl Run {
-    fn new(observer: Observer, sequences: &[(u32, String, SequencePosition)]) -> Self {
+    fn new(observer: Observer, sequences: &[(u32, String, SequenceState)]) -> Self {
         let mut run = Run {
             observer,
             held: Held::new(),
@@ -158,6 +157,21 @@ impl Run {
             ..StatementReport::unexecuted(statement.number, statement.text, Status::Failed, None)
         };
         let (plan, executed) = match outcome {
+            // PreventInTransactionBlock raises this before the command does anything: the
+            // command has no transactional form (REINDEX of a partitioned table, ...).
+            Err(error)
+                if error.sql_error_code() == PgSqlErrorCode::ERRCODE_ACTIVE_SQL_TRANSACTION =>
+            {
+                return StatementReport::unexecuted(
+                    statement.number,
+                    statement.text,
+                    Status::Skipped,
+                    Some(format!(
+                        "{} (PostgreSQL refuses it inside a transaction block)",
+                        error.message()
+                    )),
+                );
+            }
             Err(error) => {
                 stop_if_cancelled(&error, callers_deadline_passed);
                 report.sqlstate = Some(sqlstate(error.sql_error_code()));
@@ -200,6 +214,7 @@ impl Run {
         let rows = statement.command.counts_rows.then_some(executed.rows);
         let mut effects = side_effects::of_statement(&statement.command, sql, rows);
         effects.extend(self.foreign_writes(&acquired));
+        effects.extend(self.sequence_locks(&acquired));
         effects.extend(self.sequence_moves());
 
         report.status = Status::Ok;
@@ -278,6 +293,25 @@ impl Run {
             .collect()
     }
 
+    /// `nextval` and `setval` lock a sequence for the whole top-level transaction, beyond the
+    /// dry run's rollback.
+    fn sequence_locks(&self, acquired: &[(u32, LockMode)]) -> Vec<String> {
+        acquired
+            .iter()
+            .filter(|(oid, mode)| {
+                self.sequences.contains_key(oid) && *mode == LockMode::RowExclusive
+            })
+            .map(|(oid, mode)| {
+                format!(
+                    "sequence {} stays locked ({}) until the calling transaction ends: \
+                     PostgreSQL holds sequence locks for the whole transaction",
+                    self.name(*oid),
+                    mode.name()
+                )
+            })
+            .collect()
+    }
+
     /// Sequences this transaction has touched whose position moved since last seen.
     fn sequence_moves(&mut self) -> Vec<String> {
         let locked: Vec<u32> = self
@@ -289,15 +323,20 @@ impl Run {
         if locked.is_empty() {
             return Vec::new();
         }
-        let now = server::sequence_positions(Some(&locked));
-        let moved: Vec<_> = now
+        let now = server::sequence_states(Some(&locked));
+        let readings: Vec<_> = now
             .iter()
-            .filter_map(|(oid, name, position)| {
-                let seen = self.sequences.insert(*oid, *position)?;
-                Some((name.as_str(), seen, *position))
+            .filter_map(|(oid, name, state)| {
+                let seen = self.sequences.get_mut(oid)?;
+                let reading = (name.as_str(), *seen, *state);
+                // Positions in storage the rollback will discard are not remembered.
+                if seen.storage == state.storage {
+                    *seen = *state;
+                }
+                Some(reading)
             })
             .collect();
-        side_effects::sequence_advances(moved)
+        side_effects::sequence_moves(readings)
     }
 }
 

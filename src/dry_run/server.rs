@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::catalog_diff::CatalogRow;
 use super::locks::LockMode;
-use super::side_effects::SequencePosition;
+use super::sequence_page;
+use super::side_effects::SequenceState;
 
 const CATALOG_ROWS: &str = include_str!("catalog_rows.sql");
 
@@ -84,8 +85,9 @@ pub fn explain(sql: &str) -> String {
     }
 }
 
-/// Positions of the sequences the caller may read, all or only `only`: `(oid, name, position)`.
-pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePosition)> {
+/// The sequences the caller may read, all or only `only`, with their state:
+/// `(oid, name, state)`.
+pub fn sequence_states(only: Option<&[u32]>) -> Vec<(u32, String, SequenceState)> {
     let only = only.map(|oids| {
         oids.iter()
             .map(|&o| pg_sys::Oid::from(o))
@@ -93,8 +95,8 @@ pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePos
     });
     let query = JsonQuery::prepare(
         "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
-                    quote_ident(n.nspname) || '.' || quote_ident(c.relname),
-                    pg_sequence_last_value(s.seqrelid))), '[]')::text
+                    quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relfilenode)),
+                    '[]')::text
          FROM pg_sequence s
          JOIN pg_class c ON c.oid = s.seqrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -108,11 +110,14 @@ pub fn sequence_positions(only: Option<&[u32]>) -> Vec<(u32, String, SequencePos
     array(&query.run(&[only.into_datum()], None))
         .iter()
         .filter_map(|row| {
-            Some((
-                row[0].as_u64()? as u32,
-                row[1].as_str()?.to_string(),
-                row[2].as_i64(),
-            ))
+            let oid = row[0].as_u64()? as u32;
+            let (last_value, is_called) = sequence_page::position(oid);
+            let state = SequenceState {
+                storage: row[2].as_i64()?,
+                last_value,
+                is_called,
+            };
+            Some((oid, row[1].as_str()?.to_string(), state))
         })
         .collect()
 }

@@ -2,23 +2,39 @@
 
 use crate::script::Command;
 
-/// A sequence's position: `last_value`, or `None` before its first `nextval`.
-pub type SequencePosition = Option<i64>;
+/// What a sequence's page holds, and which storage the page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SequenceState {
+    /// `relfilenode`: `ALTER SEQUENCE ... RESTART` or `TRUNCATE ... RESTART IDENTITY` give a
+    /// sequence new storage, which the rollback throws away with everything written to it.
+    pub storage: i64,
+    pub last_value: i64,
+    pub is_called: bool,
+}
 
-/// The sequences whose position moved between two readings: `nextval` and `setval` are not
-/// transactional.
-pub fn sequence_advances<'a>(
-    moved: impl IntoIterator<Item = (&'a str, SequencePosition, SequencePosition)>,
+impl SequenceState {
+    fn describe(self) -> String {
+        if self.is_called {
+            format!("last value {}", self.last_value)
+        } else {
+            format!("next value {}", self.last_value)
+        }
+    }
+}
+
+/// The sequences whose position moved between two readings (`seen`, `now`) in storage that
+/// outlives the rollback: `nextval` and `setval` are not transactional.
+pub fn sequence_moves<'a>(
+    readings: impl IntoIterator<Item = (&'a str, SequenceState, SequenceState)>,
 ) -> Vec<String> {
-    let show = |p: SequencePosition| p.map_or("unused".to_string(), |v| v.to_string());
-    moved
+    readings
         .into_iter()
-        .filter(|(_, before, after)| before != after)
-        .map(|(name, before, after)| {
+        .filter(|(_, seen, now)| seen.storage == now.storage && seen != now)
+        .map(|(name, seen, now)| {
             format!(
                 "sequence {name} moved from {} to {}: nextval and setval are not rolled back",
-                show(before),
-                show(after)
+                seen.describe(),
+                now.describe()
             )
         })
         .collect()
@@ -79,8 +95,8 @@ pub fn of_statement(command: &Command, text: &str, rows: Option<u64>) -> Vec<Str
         // index_update_stats and vac_update_relstats write pg_class estimates with an in-place
         // update, which no rollback undoes.
         ("CREATE INDEX" | "REINDEX" | "ANALYZE", _) => effects.push(format!(
-            "{tag} updates the table's row and page estimates in pg_class in place; the \
-                 rollback keeps the new estimates (the next VACUUM or ANALYZE refreshes them)"
+            "{tag} updates the table's row and page estimates (and relhasindex) in pg_class in \
+             place; the rollback keeps them (the next VACUUM or ANALYZE corrects them)"
         )),
         ("NOTIFY", _) => effects.push(
             "NOTIFY is discarded with the rollback: listeners hear nothing from a dry run".into(),
@@ -126,16 +142,37 @@ fn called_functions(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn state(storage: i64, last_value: i64, is_called: bool) -> SequenceState {
+        SequenceState {
+            storage,
+            last_value,
+            is_called,
+        }
+    }
+
     #[test]
     fn moved_sequences_are_named_with_both_positions() {
-        let effects = sequence_advances([
-            ("public.a_id_seq", Some(41), Some(46)),
-            ("public.b_id_seq", Some(7), Some(7)),
-            ("public.c_id_seq", None, Some(1)),
+        let effects = sequence_moves([
+            ("public.a_id_seq", state(1, 41, true), state(1, 46, true)),
+            ("public.b_id_seq", state(2, 7, true), state(2, 7, true)),
+            ("public.c_id_seq", state(3, 1, false), state(3, 1, true)),
+            ("public.d_seq", state(4, 1, false), state(4, 5, false)),
         ]);
-        assert_eq!(effects.len(), 2);
-        assert!(effects[0].starts_with("sequence public.a_id_seq moved from 41 to 46"));
-        assert!(effects[1].starts_with("sequence public.c_id_seq moved from unused to 1"));
+        assert_eq!(effects.len(), 3);
+        assert!(effects[0]
+            .starts_with("sequence public.a_id_seq moved from last value 41 to last value 46"));
+        assert!(effects[1]
+            .starts_with("sequence public.c_id_seq moved from next value 1 to last value 1"));
+        assert!(
+            effects[2].starts_with("sequence public.d_seq moved from next value 1 to next value 5")
+        );
+    }
+
+    #[test]
+    fn moves_in_storage_the_rollback_discards_are_not_side_effects() {
+        let restarted =
+            sequence_moves([("public.a_id_seq", state(1, 41, true), state(9, 1, true))]);
+        assert!(restarted.is_empty());
     }
 
     fn command(tag: &str) -> Command {

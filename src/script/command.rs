@@ -25,6 +25,9 @@ pub enum Execution {
     OwnTransaction { concurrently: Option<Range<usize>> },
     /// Reads from or writes to something outside the database.
     External(External),
+    /// Changes the session rather than the transaction (`PREPARE`, `DEALLOCATE`, `LOAD`,
+    /// `DISCARD`) or the whole server (`CHECKPOINT`): no rollback undoes it.
+    Session,
 }
 
 /// The outside world a `COPY` talks to.

@@ -59,6 +59,11 @@ pub unsafe fn command_of(
             | pg_sys::NodeTag::T_CreateSubscriptionStmt
             | pg_sys::NodeTag::T_DropSubscriptionStmt => own_transaction(false),
             pg_sys::NodeTag::T_CopyStmt => copy(node.cast()),
+            pg_sys::NodeTag::T_PrepareStmt
+            | pg_sys::NodeTag::T_DeallocateStmt
+            | pg_sys::NodeTag::T_LoadStmt
+            | pg_sys::NodeTag::T_DiscardStmt
+            | pg_sys::NodeTag::T_CheckPointStmt => Execution::Session,
             _ => Execution::Transactional,
         };
         Command {

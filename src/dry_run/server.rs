@@ -95,7 +95,7 @@ pub fn sequence_states(only: Option<&[u32]>) -> Vec<(u32, String, SequenceState)
     });
     let query = JsonQuery::prepare(
         "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
-                    quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relfilenode)),
+                    quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relfilenode::bigint)),
                     '[]')::text
          FROM pg_sequence s
          JOIN pg_class c ON c.oid = s.seqrelid

@@ -316,9 +316,9 @@ WHERE (a.last_value, a.is_called) IS DISTINCT FROM (b.last_value, b.is_called)
 ORDER BY b.name;
 
 -- Every sequence that moved was named by dry_run: in a statement's side_effects, or, for a
--- statement that failed after moving it, in the summary's side_effects. Known today: not
--- lb.spare_seq, moved by migration 56's setval(..., 5, false) while never called, whose position
--- dry_run reads as "unused" both before and after.
+-- statement that failed after moving it, in the summary's side_effects. lb.spare_seq is moved
+-- only by migration 56's setval(..., 5, false), once: the summary's second run of it moves
+-- nothing, so only the statement names it.
 SELECT b.name,
        EXISTS (SELECT FROM lb_meta.reports r, unnest(r.side_effects) e
                WHERE e LIKE 'sequence ' || b.name || ' moved %') AS in_statement_side_effects,
@@ -329,10 +329,10 @@ WHERE (a.last_value, a.is_called) IS DISTINCT FROM (b.last_value, b.is_called)
 ORDER BY b.name;
 
 -- The sequence moves each summary names (dry_run_summary ran each migration a second time,
--- after dry_run had moved its sequences once). Known today: a move after a statement that gave
--- the sequence new storage (TRUNCATE ... RESTART IDENTITY, ALTER SEQUENCE ... RESTART or
--- INCREMENT, ALTER COLUMN ... RESTART) is rolled back with that storage, so migrations 23, 24,
--- 55 and 57 moved nothing (see the positions above) although moves are named for them.
+-- after dry_run had moved its sequences once). A move after a statement that gave the sequence
+-- new storage (TRUNCATE ... RESTART IDENTITY, ALTER SEQUENCE ... RESTART or INCREMENT, ALTER
+-- COLUMN ... RESTART) is rolled back with that storage: migrations 23, 24, 55 and 57 move
+-- nothing that stays, and none is named for them.
 SELECT s.migration, e AS side_effect
 FROM lb_meta.summaries s, jsonb_array_elements_text(s.summary->'side_effects') e
 WHERE e LIKE 'sequence %'
@@ -353,8 +353,8 @@ SELECT statement_no, status, rows_affected
 FROM confiture.dry_run('INSERT INTO lb_meta.mine VALUES (2, ''dry''); UPDATE lb_meta.mine SET note = ''changed''');
 SELECT * FROM lb_meta.mine;
 -- Locks the caller's transaction holds on relations of lb, which it never touched itself
--- (expected: none; known today: dry_run's reading of sequence positions takes RowExclusiveLock
--- on every sequence, which lasts until the end of the caller's transaction).
+-- (expected: none: dry_run reads sequence positions from their pages under locks that its
+-- rollback releases, where pg_sequence_last_value would lock them until the transaction ends).
 SELECT l.relation::regclass AS relation, l.mode
 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
 WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation'

@@ -220,9 +220,9 @@ mod tests {
             .iter()
             .any(|e| e.starts_with("5 row versions written by INSERT")));
         assert!(
-            effects
-                .iter()
-                .any(|e| e.starts_with("sequence public.events_id_seq moved from unused to 5")),
+            effects.iter().any(|e| e.starts_with(
+                "sequence public.events_id_seq moved from next value 1 to last value 5"
+            )),
             "{effects:?}"
         );
         let position = Spi::get_one::<i64>("SELECT last_value FROM events_id_seq").unwrap();
@@ -285,6 +285,49 @@ mod tests {
     )]
     fn copy_to_program_is_refused_before_anything_runs() {
         dry_run("SELECT 1; COPY (SELECT 1) TO PROGRAM 'true'", "{}");
+    }
+
+    #[pg_test]
+    fn session_commands_and_refusals_of_the_server_are_skipped() {
+        Spi::run(
+            "PREPARE callers_plan AS SELECT 1;
+             CREATE TABLE measurements (at date, v int) PARTITION BY RANGE (at);",
+        )
+        .unwrap();
+        let rows = dry_run(
+            "DEALLOCATE ALL; LOAD 'plpgsql'; CHECKPOINT; REINDEX TABLE measurements; SELECT 1",
+            "{}",
+        );
+        assert_eq!(
+            statuses(&rows),
+            [
+                (1, "skipped", None),
+                (2, "skipped", None),
+                (3, "skipped", None),
+                (4, "skipped", None),
+                (5, "ok", None)
+            ]
+        );
+        assert!(rows[3]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("transaction block"));
+        let kept = Spi::get_one::<i64>("SELECT count(*) FROM pg_prepared_statements").unwrap();
+        assert_eq!(kept, Some(1), "the caller's prepared statement survives");
+    }
+
+    #[pg_test]
+    fn temporary_objects_are_named_without_their_internal_schemas() {
+        let rows = dry_run(
+            "CREATE TEMP TABLE scratch (id int PRIMARY KEY, note text)",
+            "{}",
+        );
+        let created = rows[0].created.clone().unwrap_or_default();
+        assert_eq!(created.len(), 3, "{created:?}");
+        assert!(created
+            .iter()
+            .all(|c| !c.contains("pg_toast") && !c.starts_with("schema")));
     }
 
     #[pg_test(error = "unknown dry_run option \"stop_on_errors\"")]

@@ -45,7 +45,7 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
         }
     }
 
-    // Reading a sequence locks it; the subtransaction's rollback releases those locks.
+    // Reading a sequence locks it; the rollback of this subtransaction releases the locks.
     let sequences = || {
         always_rolled_back(|| {
             let _spi = Connection::open();
@@ -77,6 +77,12 @@ pub fn dry_run(migration: &str, options: &Options) -> DryRun {
                 .filter_map(|(oid, name, now)| Some((name.as_str(), *last_seen.get(oid)?, *now))),
         ),
     }
+}
+
+/// What a completed statement did.
+struct Observed {
+    acquired: Vec<(u32, LockMode)>,
+    catalog: Changes,
 }
 
 /// What a dry run knows between statements.
@@ -156,21 +162,18 @@ impl Run {
             duration_ms: Some(duration_ms),
             ..StatementReport::unexecuted(statement.number, statement.text, Status::Failed, None)
         };
-        let (plan, executed) = match outcome {
+        match outcome {
             // PreventInTransactionBlock raises this before the command does anything: the
             // command has no transactional form (REINDEX of a partitioned table, ...).
             Err(error)
                 if error.sql_error_code() == PgSqlErrorCode::ERRCODE_ACTIVE_SQL_TRANSACTION =>
             {
-                return StatementReport::unexecuted(
-                    statement.number,
-                    statement.text,
-                    Status::Skipped,
-                    Some(format!(
-                        "{} (PostgreSQL refuses it inside a transaction block)",
-                        error.message()
-                    )),
-                );
+                report.status = Status::Skipped;
+                report.duration_ms = None;
+                report.message = Some(format!(
+                    "{} (PostgreSQL refuses it inside a transaction block)",
+                    error.message()
+                ));
             }
             Err(error) => {
                 stop_if_cancelled(&error, callers_deadline_passed);
@@ -180,18 +183,40 @@ impl Run {
                     None => full_message(&error),
                 });
                 self.failure = self.failure.or(Some(statement.number));
-                return report;
             }
             Ok((_, Err(refused))) => {
                 report.message = Some(refused);
                 self.failure = self.failure.or(Some(statement.number));
-                return report;
             }
-            Ok((plan, Ok(executed))) => (plan, executed),
-        };
+            Ok((plan, Ok(executed))) => {
+                let changes = self.observe(window, before, executed.wrote);
+                let rows = statement.command.counts_rows.then_some(executed.rows);
+                let mut effects = side_effects::of_statement(&statement.command, sql, rows);
+                effects.extend(self.foreign_writes(&changes.acquired));
+                effects.extend(self.sequence_locks(&changes.acquired));
+                effects.extend(self.sequence_moves());
+                report.status = Status::Ok;
+                report.message = [simulated.clone(), plan]
+                    .into_iter()
+                    .flatten()
+                    .reduce(|a, b| a + "\n" + &b);
+                report.rows_affected = rows;
+                report.locks = Some(self.lock_reports(&changes.acquired, simulated.is_some()));
+                report.rewritten = Some(changes.catalog.rewritten);
+                report.created = Some(changes.catalog.created);
+                report.dropped = Some(changes.catalog.dropped);
+                report.altered = Some(changes.catalog.altered);
+                report.side_effects = effects;
+            }
+        }
+        report
+    }
 
+    /// What a statement that completed changed: the locks it acquired and, when it wrote
+    /// anything, the catalog rows it touched since `before`.
+    fn observe(&mut self, window: XidWindow, before: Before, wrote: bool) -> Observed {
         let after = self.observe_locks();
-        let changes = if executed.wrote {
+        let catalog = if wrote {
             let relations: Vec<u32> = after.keys().copied().collect();
             let old = self
                 .observer
@@ -206,30 +231,10 @@ impl Run {
         } else {
             Changes::default()
         };
-        drop(before);
         let acquired = locks::acquired(&self.held, &after);
-        self.created_relations.extend(&changes.new_relations);
+        self.created_relations.extend(&catalog.new_relations);
         self.held = after;
-
-        let rows = statement.command.counts_rows.then_some(executed.rows);
-        let mut effects = side_effects::of_statement(&statement.command, sql, rows);
-        effects.extend(self.foreign_writes(&acquired));
-        effects.extend(self.sequence_locks(&acquired));
-        effects.extend(self.sequence_moves());
-
-        report.status = Status::Ok;
-        report.message = [simulated.clone(), plan]
-            .into_iter()
-            .flatten()
-            .reduce(|a, b| a + "\n" + &b);
-        report.rows_affected = rows;
-        report.locks = Some(self.lock_reports(&acquired, simulated.is_some()));
-        report.rewritten = Some(changes.rewritten);
-        report.created = Some(changes.created);
-        report.dropped = Some(changes.dropped);
-        report.altered = Some(changes.altered);
-        report.side_effects = effects;
-        report
+        Observed { acquired, catalog }
     }
 
     /// The locks held now, remembering relation names for when a relation is dropped.
@@ -253,7 +258,7 @@ impl Run {
                 let relation = self
                     .names
                     .get(&oid)
-                    .filter(|n| !n.starts_with("pg_toast."))?;
+                    .filter(|n| !n.starts_with("pg_toast"))?;
                 let created_in_run = self.created_relations.contains(&oid);
                 // The CONCURRENTLY form takes a weaker lock on the existing relations.
                 let concurrent = LockMode::from_name(plan::CONCURRENT_LOCK).expect("a mode");

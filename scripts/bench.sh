@@ -23,6 +23,7 @@ echo "==> dry_run on a catalog of 10,000 tables (../shared/bench/big_schema.sql,
     -f ../shared/bench/big_schema.sql >/dev/null
 "$PG_BIN/psql" -X -q -d bench_catalog -f scripts/bench/dry_run_catalog.sql
 if [ -d "$CORPUS" ]; then
-    echo "==> robustness: split_statements over $CORPUS"
-    python3 scripts/bench/split_corpus.py bench "$CORPUS"
+    echo "==> robustness over $CORPUS"
+    python3 scripts/bench/corpus_sweep.py split_statements bench "$CORPUS"
+    python3 scripts/bench/corpus_sweep.py dry_run bench "$CORPUS"
 fi

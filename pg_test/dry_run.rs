@@ -246,13 +246,16 @@ mod tests {
             .as_deref()
             .unwrap()
             .starts_with("simulated without CONCURRENTLY"));
+        // The keyword is found in the statement, not at its offset in the script.
         let fine = dry_run(
-            "CREATE INDEX CONCURRENTLY customers_email_idx ON customers (email)",
+            "SELECT 1; -- then the index\n  REINDEX (VERBOSE, CONCURRENTLY) TABLE customers;
+             DROP INDEX CONCURRENTLY IF EXISTS nothing_here;
+             create index concurrently customers_email_idx on customers (email)",
             r#"{"simulate_concurrently": true}"#,
         );
-        assert_eq!(fine[0].status, "ok");
+        assert!(fine.iter().all(|r| r.status == "ok"), "{fine:?}");
         assert_eq!(
-            fine[0].created.as_deref(),
+            fine[3].created.as_deref(),
             Some(&["index public.customers_email_idx".to_string()][..])
         );
     }
@@ -352,6 +355,40 @@ mod tests {
             statuses(&rows),
             [(1, "failed", Some("57014")), (2, "ok", None)]
         );
+    }
+
+    #[pg_test]
+    fn explain_puts_the_plan_of_dml_in_the_message() {
+        fixture();
+        let rows = dry_run(
+            "UPDATE customers SET note = 'x' WHERE id = 3; ALTER TABLE customers ADD COLUMN y int",
+            r#"{"explain": true}"#,
+        );
+        let plan = rows[0].message.as_deref().unwrap_or_default();
+        assert!(plan.starts_with("Update on customers"), "{plan}");
+        assert_eq!(rows[1].message, None, "no plan for DDL");
+    }
+
+    #[pg_test]
+    fn data_scale_scales_only_statements_that_touch_data() {
+        fixture();
+        let summary = |options: &str| {
+            Spi::get_one_with_args::<pgrx::JsonB>(
+                "SELECT confiture.dry_run_summary($1, $2::jsonb)",
+                &[
+                    "UPDATE customers SET note = 'n'; COMMENT ON TABLE customers IS 'c'".into(),
+                    options.into(),
+                ],
+            )
+            .unwrap()
+            .unwrap()
+            .0
+        };
+        let scaled = summary(r#"{"data_scale": 1000}"#);
+        let total = scaled["total_ms"].as_f64().unwrap();
+        let production = scaled["estimated_production_ms"].as_f64().unwrap();
+        assert!(production > total * 10.0, "{scaled}");
+        assert_eq!(scaled["data_scale"], 1000.0);
     }
 
     #[pg_test]

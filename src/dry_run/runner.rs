@@ -16,7 +16,10 @@ use super::server::{self, Before, Connection, Observer, XidWindow};
 use super::side_effects::{self, SequenceState};
 use super::statement_timer::StatementTimer;
 use super::subtransaction::{always_rolled_back, attempt};
-use crate::script::{self, Statement};
+use crate::script::{self, Command};
+
+/// A statement of the migration, with its command.
+type Statement<'a> = script::Statement<'a, Command>;
 
 /// A finished dry run.
 pub struct DryRun {
@@ -28,7 +31,7 @@ pub struct DryRun {
 
 /// Dry-runs `migration`: see docs/reference/dry_run.md.
 pub fn dry_run(migration: &str, options: &Options) -> DryRun {
-    let statements = script::split_or_report(migration);
+    let statements = script::commands_or_report(migration);
     for statement in &statements {
         if let Some(refusal) = plan::refusal(&statement.command) {
             ErrorReport::new(

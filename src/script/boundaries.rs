@@ -8,20 +8,20 @@
 
 use std::ops::Range;
 
-use super::command::Command;
-
 /// A statement as the server's grammar delimits it: bytes `start..end` of the script, with
-/// `None` as end for "up to the end of the script".
+/// `None` as end for "up to the end of the script", and what is known of its command (`()`
+/// when the caller did not ask).
 #[derive(Debug, Clone)]
-pub struct GrammarStatement {
+pub struct GrammarStatement<C> {
     pub start: usize,
     pub end: Option<usize>,
-    pub command: Command,
+    pub command: C,
 }
 
-/// One statement of a script, as the user wrote it.
+/// One statement of a script, as the user wrote it, with its command when asked for
+/// ([`super::Command`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement<'a> {
+pub struct Statement<'a, C = ()> {
     /// 1-based position in the script.
     pub number: usize,
     /// The statement without surrounding whitespace, comments or its terminating semicolon.
@@ -30,23 +30,26 @@ pub struct Statement<'a> {
     pub byte_offset: usize,
     /// Characters of the script before the statement: `substr(script, offset + 1)` starts with it.
     pub char_offset: usize,
-    pub command: Command,
+    pub command: C,
 }
 
 /// Cuts `script` into statements.
 ///
 /// `grammar` holds the statements the server's grammar reported, in order. `tokens` are the
 /// byte ranges of every token of the script, in order.
-pub fn statements<'a>(
+pub fn statements<'a, C>(
     script: &'a str,
-    grammar: &[GrammarStatement],
+    grammar: Vec<GrammarStatement<C>>,
     tokens: &[Range<usize>],
-) -> Vec<Statement<'a>> {
+) -> Vec<Statement<'a, C>> {
     let mut chars = CharCounter::new(script);
+    let mut cursor = TokenCursor::new(tokens);
     grammar
-        .iter()
+        .into_iter()
         .filter_map(|g| {
-            tokens_within(tokens, g.start, g.end.unwrap_or(script.len())).map(|b| (b, g))
+            let own = cursor.starting_in(g.start, g.end.unwrap_or(script.len()));
+            let bytes = own.first()?.start..own.last()?.end.min(g.end.unwrap_or(script.len()));
+            Some((bytes, g))
         })
         .enumerate()
         .map(|(index, (bytes, g))| Statement {
@@ -54,17 +57,40 @@ pub fn statements<'a>(
             text: &script[bytes.clone()],
             byte_offset: bytes.start,
             char_offset: chars.chars_before(bytes.start),
-            command: g.command.clone().relative_to(bytes.start),
+            command: g.command,
         })
         .collect()
 }
 
-/// The text from the first token starting in `start..end` to the end of the last one, or `None`
-/// when no token starts there (the grammar never reports such a statement, but a range is data).
-fn tokens_within(tokens: &[Range<usize>], start: usize, end: usize) -> Option<Range<usize>> {
-    let first = tokens.partition_point(|token| token.start < start);
-    let past_last = tokens.partition_point(|token| token.start < end);
-    (first < past_last).then(|| tokens[first].start..tokens[past_last - 1].end.min(end))
+/// Walks the tokens of a script once, statement after statement.
+///
+/// A binary search per statement would cost cache misses over the whole token array (hundreds
+/// of thousands of tokens for a large script); statements come in order, so a cursor that only
+/// moves forward visits each token once.
+pub struct TokenCursor<'t> {
+    tokens: &'t [Range<usize>],
+    next: usize,
+}
+
+impl<'t> TokenCursor<'t> {
+    pub fn new(tokens: &'t [Range<usize>]) -> Self {
+        Self { tokens, next: 0 }
+    }
+
+    /// The tokens that start in `start..end`, which must not begin before the previous range.
+    /// Empty when no token starts there (the grammar never reports such a statement, but a
+    /// range is data).
+    pub fn starting_in(&mut self, start: usize, end: usize) -> &'t [Range<usize>] {
+        let tokens = self.tokens;
+        while self.next < tokens.len() && tokens[self.next].start < start {
+            self.next += 1;
+        }
+        let first = self.next;
+        while self.next < tokens.len() && tokens[self.next].start < end {
+            self.next += 1;
+        }
+        &tokens[first..self.next]
+    }
 }
 
 /// Converts increasing byte offsets into character offsets in one pass over the text.
@@ -119,11 +145,11 @@ mod tests {
 
     /// Ranges the way the grammar reports them for scripts without quotes or comments: from
     /// after one semicolon to the next, and the remainder to the end.
-    fn semicolon_ranges(script: &str) -> Vec<GrammarStatement> {
+    fn semicolon_ranges(script: &str) -> Vec<GrammarStatement<()>> {
         let statement = |start, end| GrammarStatement {
             start,
             end,
-            command: Command::transactional("SELECT"),
+            command: (),
         };
         let mut ranges = Vec::new();
         let mut start = 0;
@@ -136,11 +162,7 @@ mod tests {
     }
 
     fn split(script: &str) -> Vec<Statement<'_>> {
-        statements(
-            script,
-            &semicolon_ranges(script),
-            &whitespace_tokens(script),
-        )
+        statements(script, semicolon_ranges(script), &whitespace_tokens(script))
     }
 
     fn texts<'a>(statements: &[Statement<'a>]) -> Vec<&'a str> {
@@ -183,7 +205,16 @@ mod tests {
 
     #[test]
     fn empty_script_has_no_statements() {
-        assert!(statements("", &[], &[]).is_empty());
+        assert!(statements::<()>("", Vec::new(), &[]).is_empty());
+    }
+
+    #[test]
+    fn token_cursor_gives_each_range_its_tokens() {
+        let tokens = [0..6, 7..8, 8..9, 10..16, 17..18];
+        let mut cursor = TokenCursor::new(&tokens);
+        assert_eq!(cursor.starting_in(0, 9), &tokens[0..3]);
+        assert_eq!(cursor.starting_in(9, 10), &[] as &[Range<usize>]);
+        assert_eq!(cursor.starting_in(10, 100), &tokens[3..5]);
     }
 
     #[test]

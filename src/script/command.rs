@@ -40,26 +40,3 @@ pub enum External {
     /// `COPY ... FROM STDIN` / `TO STDOUT`: needs the client's side of the protocol.
     Client,
 }
-
-impl Command {
-    /// A command the server runs like any other.
-    #[cfg(test)]
-    pub fn transactional(tag: &str) -> Self {
-        Self {
-            tag: tag.to_string(),
-            counts_rows: false,
-            execution: Execution::Transactional,
-        }
-    }
-
-    /// The same command with byte ranges made relative to a statement starting at `offset`.
-    pub(super) fn relative_to(mut self, offset: usize) -> Self {
-        if let Execution::OwnTransaction {
-            concurrently: Some(range),
-        } = &mut self.execution
-        {
-            *range = range.start - offset..range.end - offset;
-        }
-        self
-    }
-}

@@ -18,7 +18,7 @@ pub fn split(script: &str) -> Result<Vec<Statement<'_>>, GrammarError> {
     let parsed = server_grammar::parse(script)?;
     Ok(boundaries::statements(
         script,
-        &parsed.statements,
+        parsed.statements,
         &parsed.tokens,
     ))
 }
@@ -26,4 +26,11 @@ pub fn split(script: &str) -> Result<Vec<Statement<'_>>, GrammarError> {
 /// The statements of `script`, or an ERROR that points into the script.
 pub fn split_or_report(script: &str) -> Vec<Statement<'_>> {
     split(script).unwrap_or_else(|error| error_report::report(error, script))
+}
+
+/// The statements of `script` with their commands, or an ERROR that points into the script.
+pub fn commands_or_report(script: &str) -> Vec<Statement<'_, Command>> {
+    server_grammar::parse_commands(script)
+        .map(|parsed| boundaries::statements(script, parsed.statements, &parsed.tokens))
+        .unwrap_or_else(|error| error_report::report(error, script))
 }

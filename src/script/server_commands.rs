@@ -9,7 +9,8 @@ use pgrx::PgList;
 use super::command::{Command, Execution, External};
 
 /// The command of `raw`. `script` is the parsed text and `tokens` the byte ranges of the
-/// statement's tokens, used to locate the `CONCURRENTLY` keyword.
+/// statement's tokens, used to locate the `CONCURRENTLY` keyword (reported relative to the
+/// statement's first token, where the statement's text starts).
 ///
 /// # Safety
 /// `raw` must be a statement returned by `raw_parser` for `script`, still allocated.
@@ -21,12 +22,12 @@ pub unsafe fn command_of(
     // SAFETY: the caller guarantees a valid RawStmt; every node is read according to its tag.
     unsafe {
         let node = (*raw).stmt;
-        let tag = pg_sys::CreateCommandTag(node);
+        let statement_start = tokens.first().map_or(0, |t| t.start);
         let concurrently = || {
             tokens
                 .iter()
                 .find(|t| script[t.start..t.end].eq_ignore_ascii_case(b"concurrently"))
-                .cloned()
+                .map(|t| t.start - statement_start..t.end - statement_start)
         };
         let own_transaction = |concurrent: bool| Execution::OwnTransaction {
             concurrently: if concurrent { concurrently() } else { None },
@@ -66,14 +67,25 @@ pub unsafe fn command_of(
             | pg_sys::NodeTag::T_CheckPointStmt => Execution::Session,
             _ => Execution::Transactional,
         };
+        // One call for the tag's name (each call into the server costs an error-handling
+        // frame, which is most of the price of classifying a statement).
+        let tag = CStr::from_ptr(pg_sys::CreateCommandName(node))
+            .to_string_lossy()
+            .into_owned();
         Command {
-            tag: CStr::from_ptr(pg_sys::GetCommandTagName(tag))
-                .to_string_lossy()
-                .into_owned(),
-            counts_rows: pg_sys::command_tag_display_rowcount(tag),
+            counts_rows: counts_rows(&tag),
+            tag,
             execution,
         }
     }
+}
+
+/// The commands whose tag carries a row count (`rowcount` in the server's cmdtaglist.h).
+fn counts_rows(tag: &str) -> bool {
+    matches!(
+        tag,
+        "COPY" | "DELETE" | "FETCH" | "INSERT" | "MERGE" | "MOVE" | "SELECT" | "UPDATE"
+    )
 }
 
 unsafe fn reindex(

@@ -13,7 +13,8 @@ use pgrx::pg_sys::panic::CaughtError;
 use pgrx::prelude::*;
 use pgrx::PgList;
 
-use super::boundaries::GrammarStatement;
+use super::boundaries::{GrammarStatement, TokenCursor};
+use super::command::Command;
 use super::server_commands::command_of;
 
 /// An ERROR the server raised while reading a script.
@@ -28,16 +29,34 @@ pub struct GrammarError {
 }
 
 /// A script as the server reads it.
-pub struct ParsedScript {
+pub struct ParsedScript<C> {
     /// Each statement's byte range according to the grammar, with `None` as end for "to the end
-    /// of the script" (the grammar's `stmt_len = 0`), and its command.
-    pub statements: Vec<GrammarStatement>,
+    /// of the script" (the grammar's `stmt_len = 0`), and its command if asked for.
+    pub statements: Vec<GrammarStatement<C>>,
     /// Byte range of every token, in order.
     pub tokens: Vec<Range<usize>>,
 }
 
 /// Reads `script` with the server's grammar; a syntax error comes back as [`GrammarError`].
-pub fn parse(script: &str) -> Result<ParsedScript, GrammarError> {
+pub fn parse(script: &str) -> Result<ParsedScript<()>, GrammarError> {
+    parse_with(script, |_, _, _| ())
+}
+
+/// [`parse`], and each statement's [`Command`] (classifying costs a call into the server per
+/// statement, which only callers that execute statements need).
+pub fn parse_commands(script: &str) -> Result<ParsedScript<Command>, GrammarError> {
+    // SAFETY: parse_with passes statements raw_parser returned for the script, still allocated.
+    parse_with(script, |raw, text, tokens| unsafe {
+        command_of(raw, text, tokens)
+    })
+}
+
+/// Parses `script` and describes each statement with `classify(statement, script, tokens of
+/// the statement)`.
+fn parse_with<C>(
+    script: &str,
+    mut classify: impl FnMut(*mut pg_sys::RawStmt, &[u8], &[Range<usize>]) -> C,
+) -> Result<ParsedScript<C>, GrammarError> {
     let script = CString::new(script).map_err(|nul| GrammarError {
         sqlstate: PgSqlErrorCode::ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
         message: "the script contains a zero byte".into(),
@@ -52,6 +71,7 @@ pub fn parse(script: &str) -> Result<ParsedScript, GrammarError> {
     // Scanning after a successful parse cannot fail: the grammar already scanned the same text.
     let tokens = token_ranges(&script);
     let text = script.as_bytes();
+    let mut cursor = TokenCursor::new(&tokens);
     // SAFETY: raw_parser returns a List of RawStmt nodes (or NIL for an empty script), allocated
     // in the current memory context and read before this function returns.
     let statements = unsafe { PgList::<pg_sys::RawStmt>::from_pg(list) }
@@ -61,22 +81,15 @@ pub fn parse(script: &str) -> Result<ParsedScript, GrammarError> {
             let (location, length) = unsafe { ((*raw).stmt_location, (*raw).stmt_len) };
             let start = location.max(0) as usize;
             let end = (length > 0).then(|| start + length as usize);
-            let own_tokens = tokens_in(&tokens, start, end.unwrap_or(text.len()));
+            let own_tokens = cursor.starting_in(start, end.unwrap_or(text.len()));
             GrammarStatement {
                 start,
                 end,
-                // SAFETY: `raw` comes from raw_parser on `text`.
-                command: unsafe { command_of(raw, text, own_tokens) },
+                command: classify(raw, text, own_tokens),
             }
         })
         .collect();
     Ok(ParsedScript { statements, tokens })
-}
-
-fn tokens_in(tokens: &[Range<usize>], start: usize, end: usize) -> &[Range<usize>] {
-    let first = tokens.partition_point(|token| token.start < start);
-    let past_last = tokens.partition_point(|token| token.start < end);
-    &tokens[first..past_last.max(first)]
 }
 
 /// Runs `read`, which may raise an ERROR from the server's scanner or grammar, and returns that

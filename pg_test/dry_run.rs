@@ -392,6 +392,23 @@ mod tests {
     }
 
     #[pg_test]
+    fn the_scripts_search_path_cannot_mislead_the_observation() {
+        let rows = dry_run(
+            "CREATE SCHEMA decoy;
+             CREATE FUNCTION decoy.quote_ident(text) RETURNS text LANGUAGE sql AS 'SELECT ''spoofed''';
+             CREATE VIEW decoy.pg_locks AS SELECT * FROM pg_catalog.pg_locks WHERE false;
+             SET search_path = decoy, pg_catalog;
+             CREATE TABLE public.real_table (id int)",
+            "{}",
+        );
+        assert!(rows.iter().all(|r| r.status == "ok"), "{rows:?}");
+        assert_eq!(
+            rows[4].created.clone().unwrap_or_default(),
+            ["table public.real_table"]
+        );
+    }
+
+    #[pg_test]
     fn null_migration_gives_no_rows() {
         let count = Spi::get_one::<i64>("SELECT count(*) FROM confiture.dry_run(NULL)").unwrap();
         assert_eq!(count, Some(0));

@@ -169,6 +169,31 @@ fn array(value: &Value) -> &[Value] {
     value.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
+/// Runs `observe` with `search_path` set to `pg_catalog, pg_temp`, as a function with a
+/// `SET search_path` clause runs: the script may set any search_path, and the observation
+/// queries must reach the catalogs and built-in functions, not objects of the same names in
+/// the script's schemas. The script's setting is back when `observe` returns (and an ERROR
+/// inside is cleaned up by the rollback of the subtransaction around the dry run).
+fn with_catalog_search_path<T>(observe: impl FnOnce() -> T) -> T {
+    // SAFETY: the same calls fmgr_security_definer makes around a function with SET clauses.
+    unsafe {
+        let nest_level = pg_sys::NewGUCNestLevel();
+        pg_sys::set_config_option(
+            c"search_path".as_ptr(),
+            c"pg_catalog, pg_temp".as_ptr(),
+            pg_sys::GucContext::PGC_USERSET,
+            pg_sys::GucSource::PGC_S_SESSION,
+            pg_sys::GucAction::GUC_ACTION_SAVE,
+            true,
+            0,
+            false,
+        );
+        let result = observe();
+        pg_sys::AtEOXact_GUC(true, nest_level);
+        result
+    }
+}
+
 /// A query returning one text value holding JSON, planned once with a generic plan: the
 /// observation queries run after every statement, and planning them costs more than running
 /// them.
@@ -180,14 +205,14 @@ impl JsonQuery {
         let mut types = types.to_vec();
         // SAFETY: SPI is connected; `types` has one element per parameter. The plan lives in
         // the SPI connection's memory and is freed in Drop.
-        let plan = unsafe {
+        let plan = with_catalog_search_path(|| unsafe {
             pg_sys::SPI_prepare_cursor(
                 sql.as_ptr(),
                 types.len() as i32,
                 types.as_mut_ptr(),
                 pg_sys::CURSOR_OPT_GENERIC_PLAN as i32,
             )
-        };
+        });
         assert!(!plan.is_null(), "SPI_prepare_cursor failed");
         JsonQuery(plan)
     }
@@ -206,7 +231,7 @@ impl JsonQuery {
         // SAFETY: SPI is connected; the argument arrays have one element per parameter; the
         // result is freed before returning. Without a snapshot the query must not be
         // read-only, or SPI would reuse the caller's snapshot and miss the dry run's changes.
-        unsafe {
+        with_catalog_search_path(|| unsafe {
             let code = pg_sys::SPI_execute_snapshot(
                 self.0,
                 values.as_mut_ptr(),
@@ -228,7 +253,7 @@ impl JsonQuery {
             };
             pg_sys::SPI_freetuptable(table);
             json
-        }
+        })
     }
 }
 

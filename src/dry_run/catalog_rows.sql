@@ -7,7 +7,9 @@
 -- constraints, triggers, policies and rules, only under a lock on it, so rows of other
 -- relations need not be read (on a catalog of 10,000 tables this is the difference between
 -- index lookups and scans of hundreds of thousands of rows). Domain constraints, functions,
--- types and schemas are not tied to a relation and are read by OID range. Only user objects
+-- types and schemas are not tied to a relation and are read by OID range; functions, types,
+-- enum values and schemas only when $4 says the statement wrote to their catalogs (the
+-- transaction's statistics counters tell, see server.rs), since their scans cost the most. Only user objects
 -- (OID >= 16384, FirstNormalObjectId) are read; TOAST tables and their indexes (schemas
 -- pg_toast and pg_toast_temp_N) follow their table and are left out.
 WITH touched AS (
@@ -112,7 +114,7 @@ WITH touched AS (
          false, p.@VERSION@
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
-  WHERE p.oid >= 16384
+  WHERE $4 AND p.oid >= 16384
   UNION ALL
   SELECT 'type:' || t.oid,
          CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END,
@@ -122,7 +124,7 @@ WITH touched AS (
          false, t.@VERSION@
   FROM pg_type t
   JOIN pg_namespace n ON n.oid = t.typnamespace
-  WHERE t.oid >= 16384 AND t.typtype IN ('b', 'd', 'e', 'r') AND t.typrelid = 0
+  WHERE $4 AND t.oid >= 16384 AND t.typtype IN ('b', 'd', 'e', 'r') AND t.typrelid = 0
     AND NOT (t.typtype = 'b' AND t.typelem <> 0)
   UNION ALL
   SELECT 'enum:' || e.oid, 'enum value',
@@ -132,13 +134,13 @@ WITH touched AS (
   FROM pg_enum e
   JOIN pg_type t ON t.oid = e.enumtypid
   JOIN pg_namespace n ON n.oid = t.typnamespace
-  WHERE e.oid >= 16384
+  WHERE $4 AND e.oid >= 16384
   UNION ALL
   SELECT 'namespace:' || s.oid, 'schema', quote_ident(s.nspname), NULL, NULL, NULL,
          concat_ws('|', s.nspname, s.nspowner, s.nspacl::text), false, s.@VERSION@
   FROM pg_namespace s
   -- A session's first temporary table creates its temporary schemas: not the migration's.
-  WHERE s.oid >= 16384 AND s.nspname NOT LIKE 'pg\_temp\_%' AND s.nspname NOT LIKE 'pg\_toast\_temp\_%'
+  WHERE $4 AND s.oid >= 16384 AND s.nspname NOT LIKE 'pg\_temp\_%' AND s.nspname NOT LIKE 'pg\_toast\_temp\_%'
 )
 SELECT coalesce(json_agg(touched), '[]')::text
 FROM touched

@@ -12,7 +12,7 @@ use super::locks::{self, Held, LockMode};
 use super::options::Options;
 use super::plan::{self, Step};
 use super::report::{LockReport, StatementReport, Status};
-use super::server::{self, Before, Connection, Observer, XidWindow};
+use super::server::{self, Before, Connection, Observer, UnrelatedWrites, XidWindow};
 use super::side_effects::{self, SequenceState};
 use super::statement_timer::StatementTimer;
 use super::subtransaction::{always_rolled_back, attempt};
@@ -145,6 +145,7 @@ impl Run {
     ) -> StatementReport {
         let before = Before::take();
         let window = XidWindow::open();
+        let unrelated_before = self.observer.unrelated_writes();
         let explain = options.explain
             && matches!(
                 statement.command.tag.as_str(),
@@ -192,7 +193,7 @@ impl Run {
                 self.failure = self.failure.or(Some(statement.number));
             }
             Ok((plan, Ok(executed))) => {
-                let changes = self.observe(window, before, executed.wrote);
+                let changes = self.observe(window, before, unrelated_before, executed.wrote);
                 let rows = statement.command.counts_rows.then_some(executed.rows);
                 let mut effects = side_effects::of_statement(&statement.command, sql, rows);
                 effects.extend(self.foreign_writes(&changes.acquired));
@@ -217,14 +218,23 @@ impl Run {
 
     /// What a statement that completed changed: the locks it acquired and, when it wrote
     /// anything, the catalog rows it touched since `before`.
-    fn observe(&mut self, window: XidWindow, before: Before, wrote: bool) -> Observed {
+    fn observe(
+        &mut self,
+        window: XidWindow,
+        before: Before,
+        unrelated_before: UnrelatedWrites,
+        wrote: bool,
+    ) -> Observed {
         let after = self.observe_locks();
         let catalog = if wrote {
             let relations: Vec<u32> = after.keys().copied().collect();
-            let old = self
+            let unrelated = self.observer.unrelated_writes().since(unrelated_before);
+            let old =
+                self.observer
+                    .touched_catalog_rows(window, Some(&before), &relations, unrelated);
+            let new = self
                 .observer
-                .touched_catalog_rows(window, Some(&before), &relations);
-            let new = self.observer.touched_catalog_rows(window, None, &relations);
+                .touched_catalog_rows(window, None, &relations, unrelated);
             for row in old.iter().chain(&new) {
                 if let Some(oid) = row.key.strip_prefix("class:").and_then(|o| o.parse().ok()) {
                     self.names.entry(oid).or_insert_with(|| row.name.clone());

@@ -269,6 +269,20 @@ pub struct Observer {
     locks: JsonQuery,
     written: JsonQuery,
     replaced: JsonQuery,
+    unrelated_writes: JsonQuery,
+}
+
+/// Row writes this transaction made so far to the catalogs of objects not tied to a relation
+/// (functions, types, enum values, schemas), from the statistics counters every write bumps;
+/// `None` when counters are off (`track_counts`), so that nothing can be assumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnrelatedWrites(Option<i64>);
+
+impl UnrelatedWrites {
+    /// Whether writes may have happened between `earlier` and this reading.
+    pub fn since(self, earlier: UnrelatedWrites) -> bool {
+        self.0.is_none() || self != earlier
+    }
 }
 
 impl Observer {
@@ -276,7 +290,12 @@ impl Observer {
         let catalog = |version| {
             JsonQuery::prepare(
                 &CATALOG_ROWS.replace("@VERSION@", version),
-                &[pg_sys::INT8OID, pg_sys::INT8OID, pg_sys::OIDARRAYOID],
+                &[
+                    pg_sys::INT8OID,
+                    pg_sys::INT8OID,
+                    pg_sys::OIDARRAYOID,
+                    pg_sys::BOOLOID,
+                ],
             )
         };
         Observer {
@@ -293,7 +312,19 @@ impl Observer {
             ),
             written: catalog("xmin"),
             replaced: catalog("xmax"),
+            unrelated_writes: JsonQuery::prepare(
+                "SELECT CASE WHEN current_setting('track_counts')::bool THEN
+                          sum(pg_stat_get_xact_tuples_inserted(c) + pg_stat_get_xact_tuples_updated(c)
+                              + pg_stat_get_xact_tuples_deleted(c)) END::text
+                 FROM unnest(ARRAY['pg_proc', 'pg_type', 'pg_enum', 'pg_namespace']::regclass[]) AS c",
+                &[],
+            ),
         }
+    }
+
+    /// See [`UnrelatedWrites`].
+    pub fn unrelated_writes(&self) -> UnrelatedWrites {
+        UnrelatedWrites(self.unrelated_writes.run(&[], None).as_i64())
     }
 
     /// Every relation lock this backend holds in the current database on a user relation:
@@ -315,12 +346,14 @@ impl Observer {
 
     /// The catalog row versions this transaction wrote during `window` (`before: None`), or
     /// the versions it deleted or replaced then, as seen from `before`. Only rows of
-    /// `relations` are read for relation-bound catalogs (see catalog_rows.sql).
+    /// `relations` are read for relation-bound catalogs, and functions, types, enum values and
+    /// schemas only when `unrelated_written` (see [`UnrelatedWrites`] and catalog_rows.sql).
     pub fn touched_catalog_rows(
         &self,
         window: XidWindow,
         before: Option<&Before>,
         relations: &[u32],
+        unrelated_written: bool,
     ) -> Vec<CatalogRow> {
         let (start, span) = window.bounds();
         let query = if before.is_some() {
@@ -334,6 +367,7 @@ impl Observer {
                 start.into_datum(),
                 span.into_datum(),
                 relations.into_datum(),
+                unrelated_written.into_datum(),
             ],
             before.map(|b| b.0),
         );

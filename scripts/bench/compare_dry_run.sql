@@ -1,43 +1,28 @@
 -- Shared by the dry_run benchmarks: runs the statements of table bench_migration :runs times
--- plainly in a transaction that is rolled back (a PL/pgSQL exception block) and :runs times
--- through confiture.dry_run, alternating, and prints both medians, the extra time per
--- statement and the ratio.
-SELECT set_config('bench.runs', :'runs', false) AS runs_each \gset
+-- plainly (BEGIN, the statements one by one, ROLLBACK: how a migration tool sends them) and
+-- :runs times through one confiture.dry_run call, alternating, each run in a transaction of its
+-- own, and prints both medians, the extra time per statement and the ratio.
 CREATE TEMP TABLE bench_times (method text, ms float8);
+CREATE TEMP TABLE bench_clock (started timestamptz);
+INSERT INTO bench_clock VALUES (now());
 
-DO $bench$
-DECLARE
-  script text := (SELECT string_agg(sql, E';\n' ORDER BY statement_no) FROM bench_migration);
-  started timestamptz;
-  statement text;
-  method text;
-  failures int;
-BEGIN
-  -- Odd runs time the plain statements, even runs the dry run, so that checkpoints and cache
-  -- effects spread over both.
-  FOR run IN 1..2 * current_setting('bench.runs')::int LOOP
-    started := clock_timestamp();
-    IF run % 2 = 1 THEN
-      BEGIN
-        FOR statement IN SELECT sql FROM bench_migration ORDER BY statement_no LOOP
-          EXECUTE statement;
-        END LOOP;
-        RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'roll back';
-      EXCEPTION WHEN raise_exception THEN
-        NULL;
-      END;
-      method := 'plain, rolled back';
-    ELSE
-      SELECT count(*) FILTER (WHERE status <> 'ok') INTO failures FROM confiture.dry_run(script);
-      IF failures > 0 THEN
-        RAISE EXCEPTION 'the benchmark migration failed in dry_run';
-      END IF;
-      method := 'confiture.dry_run';
-    END IF;
-    INSERT INTO bench_times VALUES (method, 1000 * extract(epoch FROM clock_timestamp() - started));
-  END LOOP;
-END
-$bench$;
+-- \gexec runs each cell as a statement of its own, in the order generated.
+SELECT cell
+FROM generate_series(1, :runs) AS run,
+     LATERAL (
+       SELECT 1 AS part, 'UPDATE bench_clock SET started = clock_timestamp()' AS cell
+       UNION ALL SELECT 2, 'BEGIN'
+       UNION ALL SELECT 3, string_agg(sql, ';' ORDER BY statement_no) FROM bench_migration
+       UNION ALL SELECT 4, 'ROLLBACK'
+       UNION ALL SELECT 5, 'INSERT INTO bench_times SELECT ''plain, rolled back'', '
+                           '1000 * extract(epoch FROM clock_timestamp() - started) FROM bench_clock'
+       UNION ALL SELECT 6, 'UPDATE bench_clock SET started = clock_timestamp()'
+       UNION ALL SELECT 7, format('SELECT count(*) FROM confiture.dry_run(%L) HAVING count(*) FILTER (WHERE status <> ''ok'') = 0',
+                                  (SELECT string_agg(sql, E';\n' ORDER BY statement_no) FROM bench_migration))
+       UNION ALL SELECT 8, 'INSERT INTO bench_times SELECT ''confiture.dry_run'', '
+                           '1000 * extract(epoch FROM clock_timestamp() - started) FROM bench_clock'
+     ) AS cells
+ORDER BY run, part \gexec
 
 WITH medians AS (
   SELECT method, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM bench_times GROUP BY method

@@ -1,6 +1,8 @@
 //! SPI work of a dry run: executing statements and reading what they did from pg_locks and the
 //! catalogs.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ffi::{c_char, CStr, CString};
 
 use pgrx::prelude::*;
@@ -93,8 +95,10 @@ pub fn sequence_states(only: Option<&[u32]>) -> Vec<(u32, String, SequenceState)
             .map(|&o| pg_sys::Oid::from(o))
             .collect::<Vec<_>>()
     });
-    let query = JsonQuery::prepare(
-        "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
+    let query = JsonQuery::saved(
+        "sequence_states",
+        || {
+            "SELECT coalesce(json_agg(json_build_array(c.oid::bigint,
                     quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relfilenode::bigint)),
                     '[]')::text
          FROM pg_sequence s
@@ -104,7 +108,9 @@ pub fn sequence_states(only: Option<&[u32]>) -> Vec<(u32, String, SequenceState)
            AND NOT pg_is_other_temp_schema(c.relnamespace)
            -- s.seqrelid, not c.oid: a condition on pg_class alone could be evaluated for every
            -- relation, and has_sequence_privilege raises an ERROR for what is not a sequence.
-           AND has_sequence_privilege(s.seqrelid, 'SELECT, USAGE')",
+           AND has_sequence_privilege(s.seqrelid, 'SELECT, USAGE')"
+                .into()
+        },
         &[pg_sys::OIDARRAYOID],
     );
     array(&query.run(&[only.into_datum()], None))
@@ -194,26 +200,40 @@ fn with_catalog_search_path<T>(observe: impl FnOnce() -> T) -> T {
     }
 }
 
-/// A query returning one text value holding JSON, planned once with a generic plan: the
-/// observation queries run after every statement, and planning them costs more than running
-/// them.
+thread_local! {
+    /// Saved plans of the observation queries, by name, for the life of the backend.
+    static SAVED_PLANS: RefCell<HashMap<&'static str, pg_sys::SPIPlanPtr>> =
+        RefCell::new(HashMap::new());
+}
+
+/// A query returning one text value holding JSON, planned once per backend with a generic
+/// plan: the observation queries run after every statement, and planning them costs more than
+/// running them. The plan cache replans them if a catalog they read ever changes shape.
+#[derive(Clone, Copy)]
 struct JsonQuery(pg_sys::SPIPlanPtr);
 
 impl JsonQuery {
-    fn prepare(sql: &str, types: &[pg_sys::Oid]) -> Self {
-        let sql = CString::new(sql).expect("queries are literals");
+    /// The saved plan called `name`, prepared from `sql` on first use.
+    fn saved(name: &'static str, sql: impl FnOnce() -> String, types: &[pg_sys::Oid]) -> Self {
+        if let Some(plan) = SAVED_PLANS.with(|plans| plans.borrow().get(name).copied()) {
+            return JsonQuery(plan);
+        }
+        let sql = CString::new(sql()).expect("queries are literals");
         let mut types = types.to_vec();
-        // SAFETY: SPI is connected; `types` has one element per parameter. The plan lives in
-        // the SPI connection's memory and is freed in Drop.
+        // SAFETY: SPI is connected; `types` has one element per parameter. SPI_keepplan moves
+        // the plan out of the SPI connection's memory into the plan cache's.
         let plan = with_catalog_search_path(|| unsafe {
-            pg_sys::SPI_prepare_cursor(
+            let plan = pg_sys::SPI_prepare_cursor(
                 sql.as_ptr(),
                 types.len() as i32,
                 types.as_mut_ptr(),
                 pg_sys::CURSOR_OPT_GENERIC_PLAN as i32,
-            )
+            );
+            assert!(!plan.is_null(), "SPI_prepare_cursor failed");
+            assert_eq!(pg_sys::SPI_keepplan(plan), 0, "SPI_keepplan failed");
+            plan
         });
-        assert!(!plan.is_null(), "SPI_prepare_cursor failed");
+        SAVED_PLANS.with(|plans| plans.borrow_mut().insert(name, plan));
         JsonQuery(plan)
     }
 
@@ -257,13 +277,6 @@ impl JsonQuery {
     }
 }
 
-impl Drop for JsonQuery {
-    fn drop(&mut self) {
-        // SAFETY: the plan was prepared in `prepare` and is not used after this.
-        unsafe { pg_sys::SPI_freeplan(self.0) };
-    }
-}
-
 /// The queries that observe each statement, prepared once per dry run.
 pub struct Observer {
     locks: JsonQuery,
@@ -287,9 +300,10 @@ impl UnrelatedWrites {
 
 impl Observer {
     pub fn prepare() -> Self {
-        let catalog = |version| {
-            JsonQuery::prepare(
-                &CATALOG_ROWS.replace("@VERSION@", version),
+        let catalog = |name, version| {
+            JsonQuery::saved(
+                name,
+                || CATALOG_ROWS.replace("@VERSION@", version),
                 &[
                     pg_sys::INT8OID,
                     pg_sys::INT8OID,
@@ -299,24 +313,32 @@ impl Observer {
             )
         };
         Observer {
-            locks: JsonQuery::prepare(
-                "SELECT coalesce(json_agg(json_build_array(l.relation::bigint, l.mode, c.relkind,
+            locks: JsonQuery::saved(
+                "held_locks",
+                || {
+                    "SELECT coalesce(json_agg(json_build_array(l.relation::bigint, l.mode, c.relkind,
                             quote_ident(n.nspname) || '.' || quote_ident(c.relname))), '[]')::text
                  FROM pg_locks l
                  LEFT JOIN pg_class c ON c.oid = l.relation
                  LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
                    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                   AND l.relation >= 16384::oid",
+                   AND l.relation >= 16384::oid"
+                        .into()
+                },
                 &[],
             ),
-            written: catalog("xmin"),
-            replaced: catalog("xmax"),
-            unrelated_writes: JsonQuery::prepare(
-                "SELECT CASE WHEN current_setting('track_counts')::bool THEN
+            written: catalog("catalog_rows_written", "xmin"),
+            replaced: catalog("catalog_rows_replaced", "xmax"),
+            unrelated_writes: JsonQuery::saved(
+                "unrelated_writes",
+                || {
+                    "SELECT CASE WHEN current_setting('track_counts')::bool THEN
                           sum(pg_stat_get_xact_tuples_inserted(c) + pg_stat_get_xact_tuples_updated(c)
                               + pg_stat_get_xact_tuples_deleted(c)) END::text
-                 FROM unnest(ARRAY['pg_proc', 'pg_type', 'pg_enum', 'pg_namespace']::regclass[]) AS c",
+                 FROM unnest(ARRAY['pg_proc', 'pg_type', 'pg_enum', 'pg_namespace']::regclass[]) AS c"
+                        .into()
+                },
                 &[],
             ),
         }

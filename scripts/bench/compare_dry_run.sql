@@ -6,7 +6,9 @@ CREATE TEMP TABLE bench_times (method text, ms float8);
 CREATE TEMP TABLE bench_clock (started timestamptz);
 INSERT INTO bench_clock VALUES (now());
 
--- \gexec runs each cell as a statement of its own, in the order generated.
+-- \gexec runs each cell as a statement of its own, in the order generated; their output is
+-- not the benchmark's.
+\o /dev/null
 SELECT cell
 FROM generate_series(1, :runs) AS run,
      LATERAL (
@@ -23,6 +25,7 @@ FROM generate_series(1, :runs) AS run,
                            '1000 * extract(epoch FROM clock_timestamp() - started) FROM bench_clock'
      ) AS cells
 ORDER BY run, part \gexec
+\o
 
 WITH medians AS (
   SELECT method, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM bench_times GROUP BY method

@@ -66,6 +66,17 @@ SELECT dblink_exec('other', 'ROLLBACK');
 SELECT dblink_disconnect('other');
 DROP EXTENSION dblink;
 
+-- The run's own statement_timeout fails only its statement; the caller's ends the whole call,
+-- after the rollback.
+SELECT statement_no, status, sqlstate, message
+FROM confiture.dry_run('SELECT pg_sleep(1); ALTER TABLE accounts ADD COLUMN note text',
+                       '{"statement_timeout": "50ms", "stop_on_error": false}');
+SET statement_timeout = '200ms';
+SELECT * FROM confiture.dry_run('ALTER TABLE accounts ADD COLUMN note text; SELECT pg_sleep(1)');
+RESET statement_timeout;
+SELECT count(*) AS note_columns FROM pg_attribute
+WHERE attrelid = 'accounts'::regclass AND attname = 'note';
+
 -- What the dry run refuses or rejects.
 SELECT * FROM confiture.dry_run('SELECT 1; COPY accounts TO PROGRAM ''cat''');
 SELECT * FROM confiture.dry_run('SELECT 1', '{"stop_on_eror": false}');

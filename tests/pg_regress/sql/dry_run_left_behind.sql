@@ -61,21 +61,6 @@ INSERT INTO lb.cache SELECT 'k' || i, 'v' || i FROM generate_series(1, 10) i;
 INSERT INTO lb.measurements SELECT i, '2023-01-01'::date + i % 700, i / 10.0 FROM generate_series(1, 400) i;
 SELECT setval('lb.ticket_seq', 3) AS ticket_seq;
 REFRESH MATERIALIZED VIEW lb.invoice_totals;
--- No autovacuum on the fixture: a worker holding a lock on a table would make a statement wait,
--- and fail once dry_run's lock_timeout passes.
-DO $$
-DECLARE
-    relation record;
-BEGIN
-    FOR relation IN
-        SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
-        WHERE c.relnamespace::regnamespace::text IN ('lb') AND c.relkind IN ('r', 'm')
-    LOOP
-        EXECUTE format('ALTER %s %s SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)',
-                       CASE relation.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, relation.name);
-    END LOOP;
-END
-$$;
 VACUUM ANALYZE lb.accounts, lb.invoices, lb.audit, lb.tags, lb.blobs, lb.cache, lb.measurements;
 
 ------------------------------------------------------------------------------------------------

@@ -102,21 +102,6 @@ INSERT INTO truth.events SELECT i, '2023-01-01'::date + i % 700, 'payload ' || i
 INSERT INTO truth.events_2025 SELECT i, '2025-01-01'::date + i % 365, 'p' FROM generate_series(1, 50) i;
 INSERT INTO truth.events_2026 SELECT i, '2026-01-01'::date + i % 365, 'p' FROM generate_series(1, 50) i;
 REFRESH MATERIALIZED VIEW truth.order_totals;
--- No autovacuum on the fixture: a worker holding a lock on a table would make a statement wait,
--- and fail once dry_run's lock_timeout passes.
-DO $$
-DECLARE
-    relation record;
-BEGIN
-    FOR relation IN
-        SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
-        WHERE c.relnamespace::regnamespace::text IN ('truth', 'truth_other') AND c.relkind IN ('r', 'm')
-    LOOP
-        EXECUTE format('ALTER %s %s SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)',
-                       CASE relation.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, relation.name);
-    END LOOP;
-END
-$$;
 -- Fresh statistics.
 VACUUM ANALYZE truth.customers, truth.orders, truth.products, truth.items, truth.reviews, truth.audit,
     truth.scratch, truth.events, truth.events_2025, truth.events_2026, truth.order_totals;

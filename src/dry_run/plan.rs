@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::locks::LockMode;
 use crate::script::{Command, Execution, External};
 
 /// What happens to one statement.
@@ -26,7 +27,7 @@ pub struct Refusal {
 }
 
 /// The lock every `CONCURRENTLY` form takes on the table in place of the plain form's.
-pub const CONCURRENT_LOCK: &str = "ShareUpdateExclusiveLock";
+pub const CONCURRENT_LOCK: LockMode = LockMode::ShareUpdateExclusive;
 
 /// Refuses statements that act outside the database, where no rollback reaches.
 pub fn refusal(command: &Command) -> Option<Refusal> {
@@ -60,9 +61,10 @@ pub fn step(text: &str, command: &Command, simulate_concurrently: bool) -> Step 
             sql: without_keyword(text, keyword.clone()),
             simulated: Some(format!(
                 "simulated: ran without CONCURRENTLY, so the locks shown are those of the \
-                 plain form; {} CONCURRENTLY takes {CONCURRENT_LOCK} on the table instead, which \
-                 does not block reads or writes",
-                command.tag
+                 plain form; {} CONCURRENTLY takes {} on the table instead, which does not \
+                 block reads or writes",
+                command.tag,
+                CONCURRENT_LOCK.name()
             )),
         },
         Execution::OwnTransaction { concurrently } => Step::Skip {
@@ -194,7 +196,7 @@ mod tests {
             panic!("not run")
         };
         assert_eq!(sql, "CREATE INDEX i ON t (a)");
-        assert!(simulated.unwrap().contains(CONCURRENT_LOCK));
+        assert!(simulated.unwrap().contains(CONCURRENT_LOCK.name()));
     }
 
     #[test]

@@ -274,11 +274,14 @@ impl Run {
                     .filter(|n| !n.starts_with("pg_toast"))?;
                 let created_in_run = self.created_relations.contains(&oid);
                 // The CONCURRENTLY form takes a weaker lock on the existing relations.
-                let concurrent = LockMode::from_name(plan::CONCURRENT_LOCK).expect("a mode");
-                let weakened = simulated && !created_in_run && observed > concurrent;
+                let weakened = simulated && !created_in_run && observed > plan::CONCURRENT_LOCK;
                 Some(LockReport {
                     relation: relation.clone(),
-                    mode: if weakened { concurrent } else { observed },
+                    mode: if weakened {
+                        plan::CONCURRENT_LOCK
+                    } else {
+                        observed
+                    },
                     observed_mode: weakened.then_some(observed),
                     created_in_run,
                 })

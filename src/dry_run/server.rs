@@ -90,11 +90,7 @@ pub fn explain(sql: &str) -> String {
 /// The sequences the caller may read, all or only `only`, with their state:
 /// `(oid, name, state)`.
 pub fn sequence_states(only: Option<&[u32]>) -> Vec<(u32, String, SequenceState)> {
-    let only = only.map(|oids| {
-        oids.iter()
-            .map(|&o| pg_sys::Oid::from(o))
-            .collect::<Vec<_>>()
-    });
+    let only = only.map(oids);
     let query = JsonQuery::saved(
         "sequence_states",
         || {
@@ -169,6 +165,10 @@ impl Drop for Before {
         // SAFETY: registered in `take`.
         unsafe { pg_sys::UnregisterSnapshot(self.0) };
     }
+}
+
+fn oids(relations: &[u32]) -> Vec<pg_sys::Oid> {
+    relations.iter().map(|&o| pg_sys::Oid::from(o)).collect()
 }
 
 fn array(value: &Value) -> &[Value] {
@@ -277,7 +277,7 @@ impl JsonQuery {
     }
 }
 
-/// The queries that observe each statement, prepared once per dry run.
+/// The queries that observe each statement (their plans are saved per backend).
 pub struct Observer {
     locks: JsonQuery,
     written: JsonQuery,
@@ -383,12 +383,11 @@ impl Observer {
         } else {
             &self.written
         };
-        let relations: Vec<pg_sys::Oid> = relations.iter().map(|&o| pg_sys::Oid::from(o)).collect();
         let rows = query.run(
             &[
                 start.into_datum(),
                 span.into_datum(),
-                relations.into_datum(),
+                oids(relations).into_datum(),
                 unrelated_written.into_datum(),
             ],
             before.map(|b| b.0),

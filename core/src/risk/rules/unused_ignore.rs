@@ -1,0 +1,43 @@
+//! `-- confiture:ignore rule_id` comments that silenced nothing: stale after a fix, or a typo.
+
+use crate::risk::finding::{Finding, Severity};
+use crate::risk::rule::Rule;
+
+/// Raised by the rule engine, which alone knows what a comment silenced.
+pub const RULE: Rule = Rule {
+    id: "unused_ignore",
+    severity: Severity::Warning,
+    summary: "an ignore comment that matched no finding of its statement",
+    check: |_| None,
+};
+
+/// One finding per id in `ignored` that none of `raised` carries.
+pub fn findings(ignored: &[String], raised: &[Finding]) -> Vec<Finding> {
+    ignored
+        .iter()
+        .filter(|id| !raised.iter().any(|f| f.rule == id.as_str()))
+        .map(|id| {
+            RULE.finding(format!(
+                "The comment \"confiture:ignore {id}\" silences nothing on this statement."
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_that_silenced_a_finding_is_used() {
+        let raised = [Finding::new("truncate", Severity::Error, "x")];
+        assert!(findings(&["truncate".into()], &raised).is_empty());
+    }
+
+    #[test]
+    fn an_id_that_silenced_nothing_is_reported() {
+        let found = findings(&["prefer_text".into()], &[]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("prefer_text"));
+    }
+}

@@ -5,10 +5,19 @@
 
 use pgrx::prelude::*;
 
+pub mod analysis;
 pub mod dry_run;
+mod errors;
+mod gucs;
 pub mod script;
+mod subtransaction;
 
 pgrx::pg_module_magic!();
+
+#[pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    gucs::register();
+}
 
 pgrx::extension_sql_file!("../sql/grants.sql", name = "grants", finalize);
 

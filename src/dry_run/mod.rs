@@ -15,4 +15,3 @@ mod server;
 mod side_effects;
 mod sql_api;
 mod statement_timer;
-mod subtransaction;

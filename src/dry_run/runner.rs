@@ -15,8 +15,8 @@ use super::report::{LockReport, StatementReport, Status};
 use super::server::{self, Before, Connection, Observer, UnrelatedWrites, XidWindow};
 use super::side_effects::{self, SequenceState};
 use super::statement_timer::StatementTimer;
-use super::subtransaction::{always_rolled_back, attempt};
 use crate::script::{self, Command};
+use crate::subtransaction::{always_rolled_back, attempt};
 
 /// A statement of the migration, with its command.
 type Statement<'a> = script::Statement<'a, Command>;

@@ -1,6 +1,5 @@
 //! SQL functions of dry runs.
 
-use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::{json, Value};
@@ -12,14 +11,7 @@ use super::runner::{self, DryRun};
 fn options_or_report(options: Option<JsonB>) -> Options {
     let options = options.map_or(json!({}), |o| o.0);
     Options::from_json(&options).unwrap_or_else(|error| {
-        ErrorReport::new(
-            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            error.message,
-            function_name!(),
-        )
-        .set_hint(error.hint)
-        .report(PgLogLevel::ERROR);
-        unreachable!("an ERROR report does not return")
+        crate::errors::invalid_parameter(error.message, error.hint, function_name!())
     })
 }
 

@@ -53,7 +53,7 @@ pub fn parse_commands(script: &str) -> Result<ParsedScript<Command>, GrammarErro
 
 /// Parses `script` and describes each statement with `classify(statement, script, tokens of
 /// the statement)`.
-fn parse_with<C>(
+pub(super) fn parse_with<C>(
     script: &str,
     mut classify: impl FnMut(*mut pg_sys::RawStmt, &[u8], &[Range<usize>]) -> C,
 ) -> Result<ParsedScript<C>, GrammarError> {

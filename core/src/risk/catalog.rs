@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 use super::statement::{Name, TypeId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,5 +203,189 @@ impl Catalog {
             .fold((0.0, 0), |(rows, bytes), r| {
                 (rows + r.rows.max(0.0), bytes + r.bytes())
             })
+    }
+}
+
+/// An OID from JSON, which `json_build_object` writes as a string.
+pub fn oid(value: &Value) -> Option<u32> {
+    match value {
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        _ => None,
+    }
+}
+
+fn items(value: &Value) -> &[Value] {
+    value.as_array().map_or(&[], Vec::as_slice)
+}
+
+fn string(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    items(value)
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+fn foreign_key(row: &Value) -> Option<ForeignKey> {
+    Some(ForeignKey {
+        name: string(&row[0]),
+        referencing: oid(&row[1])?,
+        columns: strings(&row[2]),
+        referenced: oid(&row[3])?,
+        referenced_columns: strings(&row[4]),
+        on_delete: row[5].as_str()?.chars().next()?,
+        index: oid(&row[6]).unwrap_or(0),
+        validated: row[7].as_bool().unwrap_or(true),
+    })
+}
+
+impl Relation {
+    /// A relation from one object of the extension's catalog query (src/analysis/relations.sql).
+    pub fn from_json(value: &Value) -> Option<Relation> {
+        let kind = value["kind"].as_str()?.chars().next()?;
+        Some(Relation {
+            oid: oid(&value["oid"])?,
+            schema: string(&value["schema"]),
+            name: string(&value["name"]),
+            qualified: string(&value["qualified"]),
+            kind: RelKind::from_relkind(kind),
+            unlogged: value["unlogged"].as_bool().unwrap_or(false),
+            rows: value["rows"].as_f64().unwrap_or(-1.0),
+            pages: value["pages"].as_i64().unwrap_or(0),
+            columns: items(&value["columns"])
+                .iter()
+                .filter_map(|c| {
+                    Some(Column {
+                        name: string(&c[0]),
+                        type_id: TypeId {
+                            oid: oid(&c[1])?,
+                            typmod: i32::try_from(c[2].as_i64()?).ok()?,
+                        },
+                        type_name: string(&c[3]),
+                        not_null: c[4].as_bool().unwrap_or(false),
+                    })
+                })
+                .collect(),
+            indexes: items(&value["indexes"])
+                .iter()
+                .filter_map(|x| {
+                    let columns: Vec<Option<String>> = items(&x[1])
+                        .iter()
+                        .map(|c| c.as_str().map(str::to_string))
+                        .collect();
+                    Some(Index {
+                        oid: oid(&x[0])?,
+                        uses_columns: columns.iter().flatten().cloned().collect(),
+                        columns,
+                        unique: x[2].as_bool().unwrap_or(false),
+                        primary: x[3].as_bool().unwrap_or(false),
+                        valid: x[4].as_bool().unwrap_or(true),
+                    })
+                })
+                .collect(),
+            table: oid(&value["table"]),
+            children: items(&value["children"]).iter().filter_map(oid).collect(),
+            partition_of: oid(&value["partition_of"]),
+            default_partition: oid(&value["default_partition"]),
+            foreign_keys: items(&value["foreign_keys"])
+                .iter()
+                .filter_map(foreign_key)
+                .collect(),
+            referenced_by: items(&value["referenced_by"])
+                .iter()
+                .filter_map(foreign_key)
+                .collect(),
+            constraints: items(&value["constraints"])
+                .iter()
+                .filter_map(|k| {
+                    Some(ConstraintInfo {
+                        name: string(&k[0]),
+                        kind: k[1].as_str()?.chars().next()?,
+                        validated: k[2].as_bool().unwrap_or(true),
+                        index: oid(&k[3]),
+                    })
+                })
+                .collect(),
+            not_null_checks: strings(&value["not_null_checks"]),
+            owned_sequences: items(&value["owned_sequences"])
+                .iter()
+                .filter_map(|s| Some((oid(&s[0])?, string(&s[1]))))
+                .collect(),
+            dependent_views: items(&value["dependent_views"])
+                .iter()
+                .filter_map(|d| {
+                    Some(Dependent {
+                        view: oid(&d[0])?,
+                        column: d[1].as_str().map(str::to_string),
+                    })
+                })
+                .collect(),
+            reads: items(&value["reads"]).iter().filter_map(oid).collect(),
+        })
+    }
+
+    /// Every relation this one refers to, whose facts the analysis may need too.
+    pub fn neighbours(&self) -> Vec<u32> {
+        let mut related: Vec<u32> = self.children.clone();
+        related.extend(self.table);
+        related.extend(self.partition_of);
+        related.extend(self.default_partition);
+        related.extend(self.indexes.iter().map(|i| i.oid));
+        related.extend(self.foreign_keys.iter().map(|fk| fk.referenced));
+        related.extend(self.referenced_by.iter().map(|fk| fk.referencing));
+        related.extend(self.owned_sequences.iter().map(|s| s.0));
+        related.extend(self.dependent_views.iter().map(|d| d.view));
+        related.extend(&self.reads);
+        related
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn relations_read_from_the_catalog_query() {
+        let value = json!({
+            "oid": "16401", "schema": "app", "name": "orders", "qualified": "app.orders",
+            "kind": "r", "unlogged": false, "rows": 300, "pages": 4, "table": null,
+            "partition_of": null, "default_partition": null, "children": ["16500"],
+            "columns": [["id", "23", -1, "integer", true], ["email", "1043", 104, "character varying(100)", false]],
+            "indexes": [["16410", ["id"], true, true, true], ["16415", [null], false, false, true]],
+            "foreign_keys": [["orders_customer_fkey", "16401", ["customer_id"], "16300", ["id"], "a", "16310", true]],
+            "referenced_by": null,
+            "constraints": [["orders_pkey", "p", true, "16410"]],
+            "not_null_checks": ["email"],
+            "owned_sequences": [["16399", "id"]],
+            "dependent_views": [["16600", "email"], ["16601", null]],
+            "reads": []
+        });
+        let relation = Relation::from_json(&value).unwrap();
+        assert_eq!((relation.oid, relation.kind), (16401, RelKind::Table));
+        assert_eq!(
+            relation.column("email").unwrap().type_id,
+            TypeId {
+                oid: 1043,
+                typmod: 104
+            }
+        );
+        assert_eq!(relation.indexes[1].columns, [None]);
+        assert_eq!(relation.foreign_keys[0].referenced, 16300);
+        assert_eq!(relation.foreign_keys[0].on_delete, 'a');
+        assert_eq!(relation.constraints[0].index, Some(16410));
+        assert_eq!(relation.owned_sequences, [(16399, "id".to_string())]);
+        assert_eq!(relation.dependent_views[1].column, None);
+        assert_eq!(relation.bytes(), 4 * 8192);
+        let mut neighbours = relation.neighbours();
+        neighbours.sort_unstable();
+        assert_eq!(
+            neighbours,
+            [16300, 16399, 16410, 16415, 16500, 16600, 16601]
+        );
     }
 }

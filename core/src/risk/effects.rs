@@ -85,11 +85,18 @@ pub struct Effects {
     /// Bytes read or written by the scan or rewrite (existing relations only).
     pub bytes: i64,
     pub rows: f64,
+    /// For a statement the analysis does not know: the lock assumed, on relations unknown.
+    pub assumed_lock: Option<LockMode>,
 }
 
 impl Effects {
+    /// The strongest lock the statement takes (or is assumed to take).
     pub fn strongest(&self) -> Option<LockMode> {
-        self.locks.iter().map(|l| l.mode).max()
+        self.locks
+            .iter()
+            .map(|l| l.mode)
+            .chain(self.assumed_lock)
+            .max()
     }
 }
 
@@ -481,6 +488,7 @@ impl<'a> Builder<'a> {
             Operation::SetVariable { .. }
             | Operation::Transaction(_)
             | Operation::DynamicCode { .. } => {}
+            Operation::Unrecognized => self.effects.assumed_lock = Some(AccessExclusive),
             Operation::Other { creates } => {
                 if let Some(name) = creates {
                     self.effects.target = Some(name.display());

@@ -4,6 +4,7 @@
 //! module decides.
 
 pub mod catalog;
+pub mod comments;
 pub mod context;
 pub mod effects;
 pub mod finding;
@@ -13,6 +14,7 @@ pub mod rules;
 pub mod score;
 pub mod state;
 pub mod statement;
+pub mod summary;
 #[cfg(test)]
 pub mod testing;
 
@@ -29,6 +31,9 @@ use statement::Statement;
 #[derive(Debug, Clone)]
 pub struct Assessment {
     pub effects: Effects,
+    /// Rows (`reltuples`, `None` if never analysed) and bytes of the existing target, with its
+    /// partitions.
+    pub target_size: Option<(Option<f64>, i64)>,
     pub est_duration_ms: Option<f64>,
     pub score: Score,
     pub findings: Vec<Finding>,
@@ -56,8 +61,14 @@ pub fn assess(
         let est_duration_ms = options.throughput.duration_ms(statement, &effects);
         let score = Score::of(&effects, est_duration_ms, &findings);
         state.after(statement, &effects);
+        let target_size = effects.target_oid.map(|oid| {
+            let (rows, bytes) = catalog.size(oid);
+            let analysed = catalog.get(oid).is_some_and(|r| r.rows >= 0.0);
+            (analysed.then_some(rows), bytes)
+        });
         assessments.push(Assessment {
             effects,
+            target_size,
             est_duration_ms,
             score,
             findings,

@@ -16,15 +16,18 @@ pub struct Throughput {
 
 impl Default for Throughput {
     fn default() -> Self {
-        Self {
-            scan_mb_per_s: 200.0,
-            rewrite_mb_per_s: 50.0,
-            index_build_mb_per_s: 40.0,
-        }
+        Self::DEFAULT
     }
 }
 
 impl Throughput {
+    /// Conservative figures for a busy server on SSDs (docs/reference/assess_risk.md).
+    pub const DEFAULT: Throughput = Throughput {
+        scan_mb_per_s: 200.0,
+        rewrite_mb_per_s: 50.0,
+        index_build_mb_per_s: 40.0,
+    };
+
     /// Estimated time of the statement's scan or rewrite: bytes over the throughput of that
     /// kind of work. `None` when it neither scans nor rewrites existing data.
     pub fn duration_ms(&self, statement: &Statement, effects: &Effects) -> Option<f64> {

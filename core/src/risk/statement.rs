@@ -430,6 +430,91 @@ pub enum Operation {
     Other {
         creates: Option<Name>,
     },
+    /// A statement the analysis does not know.
+    Unrecognized,
+}
+
+impl Operation {
+    /// Every relation name the statement mentions, for the catalog to resolve.
+    pub fn relation_names(&self) -> Vec<&Name> {
+        let mut names: Vec<&Name> = Vec::new();
+        match self {
+            Operation::AlterTable(alter) => {
+                names.push(&alter.relation);
+                for command in &alter.commands {
+                    match &command.action {
+                        AlterAction::AddColumn(column) => {
+                            names.extend(column.constraints.iter().filter_map(references_of))
+                        }
+                        AlterAction::AddConstraint(c) => names.extend(references_of(c)),
+                        AlterAction::AttachPartition { partition }
+                        | AlterAction::DetachPartition { partition, .. } => names.push(partition),
+                        AlterAction::Inherit { parent } | AlterAction::NoInherit { parent } => {
+                            names.push(parent)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Operation::CreateTable(create) => {
+                names.extend(&create.partition_of);
+                names.extend(&create.inherits);
+                names.extend(&create.like);
+                names.extend(&create.reads);
+                names.extend(
+                    create
+                        .columns
+                        .iter()
+                        .flat_map(|c| &c.constraints)
+                        .chain(&create.constraints)
+                        .filter_map(references_of),
+                );
+            }
+            Operation::CreateIndex(index) => names.push(&index.relation),
+            Operation::Drop(drop) => names.extend(&drop.names),
+            Operation::Rename(rename) => names.extend(&rename.relation),
+            Operation::SetSchema { relation, .. } => names.extend(relation),
+            Operation::Truncate { tables, .. }
+            | Operation::Vacuum { tables, .. }
+            | Operation::LockTable { tables, .. } => names.extend(tables),
+            Operation::Reindex { name, .. } => names.push(name),
+            Operation::RefreshMaterializedView { view, .. } => names.push(view),
+            Operation::Cluster { table } => names.extend(table),
+            Operation::CreateTrigger { table }
+            | Operation::Policy { table }
+            | Operation::CreateRule { table }
+            | Operation::CreateStatistics { table } => names.push(table),
+            Operation::Comment { relation, .. } => names.extend(relation),
+            Operation::AlterSequence {
+                sequence, owned_by, ..
+            } => {
+                names.push(sequence);
+                names.extend(owned_by);
+            }
+            Operation::CreateView { view, reads, .. } => {
+                names.push(view);
+                names.extend(reads);
+            }
+            Operation::Dml(dml) => dml.relation_names(&mut names),
+            _ => {}
+        }
+        names
+    }
+}
+
+fn references_of(constraint: &Constraint) -> Option<&Name> {
+    constraint.references.as_ref()
+}
+
+impl Dml {
+    fn relation_names<'a>(&'a self, names: &mut Vec<&'a Name>) {
+        names.extend(&self.target);
+        names.extend(&self.reads);
+        names.extend(&self.sequences);
+        for write in &self.writes {
+            write.relation_names(names);
+        }
+    }
 }
 
 /// One statement of a migration as read by the server.

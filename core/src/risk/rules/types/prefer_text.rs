@@ -1,10 +1,10 @@
 //! `varchar(n)` columns: the length limit is a constraint that can only be raised by an
 //! `ALTER COLUMN TYPE`, and lowering it rewrites the table.
 
+use super::columns_of_type;
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
 use crate::risk::rule::Rule;
-use crate::risk::statement::{AlterAction, ColumnDef, Operation};
 
 pub const RULE: Rule = Rule {
     id: "prefer_text",
@@ -13,37 +13,10 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Columns a statement defines (`CREATE TABLE`, `ADD COLUMN`) or retypes.
-pub fn defined_columns(operation: &Operation) -> Vec<(&str, &crate::risk::statement::TypeRef)> {
-    match operation {
-        Operation::CreateTable(create) => create
-            .columns
-            .iter()
-            .map(|c: &ColumnDef| (c.name.as_str(), &c.type_ref))
-            .collect(),
-        Operation::AlterTable(alter) => alter
-            .commands
-            .iter()
-            .filter_map(|c| match &c.action {
-                AlterAction::AddColumn(column) => Some((column.name.as_str(), &column.type_ref)),
-                AlterAction::AlterColumnType {
-                    column, new_type, ..
-                } => Some((column.as_str(), new_type)),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 fn check(context: &Context) -> Option<Finding> {
-    let columns: Vec<&str> = defined_columns(&context.statement.operation)
-        .into_iter()
-        .filter(|(_, t)| {
-            matches!(t.base.as_str(), "varchar" | "bpchar_varying") && t.display.contains('(')
-        })
-        .map(|(name, _)| name)
-        .collect();
+    let columns = columns_of_type(context, |t| {
+        matches!(t.base.as_str(), "varchar" | "bpchar_varying") && t.display.contains('(')
+    });
     if columns.is_empty() {
         return None;
     }
@@ -57,7 +30,7 @@ fn check(context: &Context) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::statement::{ColumnDef, CreateTable};
+    use crate::risk::statement::{ColumnDef, CreateTable, Operation};
     use crate::risk::testing::*;
 
     fn create(type_display: &str) -> crate::risk::statement::Statement {

@@ -30,8 +30,8 @@ fn check(context: &Context) -> Option<Finding> {
     )
 }
 
-/// The statement with `CONCURRENTLY` after `INDEX`.
-fn insert_concurrently(text: &str) -> String {
+/// The statement with `CONCURRENTLY` after `INDEX` (`CREATE INDEX`, `DROP INDEX`).
+pub(crate) fn insert_concurrently(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     match lower.find("index") {
         Some(at) => format!("{} CONCURRENTLY{}", &text[..at + 5], &text[at + 5..]),
@@ -41,6 +41,7 @@ fn insert_concurrently(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::created;
     use super::*;
     use crate::risk::statement::{CreateIndex, Statement};
     use crate::risk::testing::*;
@@ -74,5 +75,8 @@ mod tests {
         let catalog = catalog(vec![table(1, "orders", 1e6, &[])]);
         assert_eq!(run(&RULE, &create_index("orders", true), &catalog), None);
         assert_eq!(run(&RULE, &create_index("missing", false), &catalog), None);
+        let state = created(&["orders"], &catalog);
+        let create = create_index("orders", false);
+        assert_eq!(run_with(&RULE, &create, &catalog, &state), None);
     }
 }

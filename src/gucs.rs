@@ -7,8 +7,7 @@ const DEFAULT: Throughput = Throughput::DEFAULT;
 
 static SCAN_MB_PER_S: GucSetting<f64> = GucSetting::<f64>::new(DEFAULT.scan_mb_per_s);
 static REWRITE_MB_PER_S: GucSetting<f64> = GucSetting::<f64>::new(DEFAULT.rewrite_mb_per_s);
-static INDEX_BUILD_MB_PER_S: GucSetting<f64> =
-    GucSetting::<f64>::new(DEFAULT.index_build_mb_per_s);
+static INDEX_BUILD_MB_PER_S: GucSetting<f64> = GucSetting::<f64>::new(DEFAULT.index_build_mb_per_s);
 
 pub fn register() {
     GucRegistry::define_float_guc(

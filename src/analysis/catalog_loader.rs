@@ -45,7 +45,9 @@ const ROUNDS: usize = 4;
 pub fn load(statements: &[Statement]) -> Catalog {
     let mut catalog = Catalog::default();
     let names = distinct_names(statements);
-    if names.is_empty() {
+    let domains = domain_names(statements);
+    let schemas = dropped_schemas(statements);
+    if names.is_empty() && domains.is_empty() && schemas.is_empty() {
         return catalog;
     }
     Spi::connect(|client| {
@@ -68,7 +70,6 @@ pub fn load(statements: &[Statement]) -> Catalog {
             }
         }
 
-        let domains = domain_names(statements);
         if !domains.is_empty() {
             let (schemas, bare): (Vec<Option<String>>, Vec<String>) = domains
                 .iter()
@@ -84,7 +85,6 @@ pub fn load(statements: &[Statement]) -> Catalog {
             }
         }
 
-        let schemas = dropped_schemas(statements);
         if !schemas.is_empty() {
             for row in array(&query(SCHEMA_MEMBERS, vec![schemas.into()])) {
                 let members = array(&row[1]).iter().filter_map(oid).collect();
@@ -95,7 +95,12 @@ pub fn load(statements: &[Statement]) -> Catalog {
         }
 
         let mut wanted: Vec<u32> = catalog.names.values().copied().collect();
-        wanted.extend(catalog.domains.values().flat_map(|d| d.tables.iter().copied()));
+        wanted.extend(
+            catalog
+                .domains
+                .values()
+                .flat_map(|d| d.tables.iter().copied()),
+        );
         wanted.extend(catalog.schemas.values().flatten().copied());
         let mut seen = HashSet::new();
         for _ in 0..ROUNDS {
@@ -147,9 +152,12 @@ fn dropped_schemas(statements: &[Statement]) -> Vec<String> {
     statements
         .iter()
         .filter_map(|s| match &s.operation {
-            Operation::Drop(drop) if drop.object == ObjectKind::Schema => {
-                Some(drop.names.iter().map(|n| n.name.clone()).collect::<Vec<_>>())
-            }
+            Operation::Drop(drop) if drop.object == ObjectKind::Schema => Some(
+                drop.names
+                    .iter()
+                    .map(|n| n.name.clone())
+                    .collect::<Vec<_>>(),
+            ),
             _ => None,
         })
         .flatten()

@@ -71,6 +71,8 @@ pub unsafe fn volatility(expression: *mut pg_sys::Node) -> Volatility {
             expression,
             pg_sys::ParseExprKind::EXPR_KIND_COLUMN_DEFAULT,
         );
+        // Collations first: planning folds constants, and upper('x') needs one.
+        pg_sys::assign_expr_collations(state, analysed);
         let planned = pg_sys::expression_planner(analysed.cast());
         pg_sys::contain_volatile_functions(planned.cast())
     })
@@ -138,7 +140,10 @@ unsafe fn coercion_rewrites(from: TypeId, to: TypeId) -> Option<bool> {
                 }
                 T::T_FuncExpr => {
                     let call = &*expr.cast::<pg_sys::FuncExpr>();
-                    let timestamps = [pg_sys::F_TIMESTAMP_TIMESTAMPTZ, pg_sys::F_TIMESTAMPTZ_TIMESTAMP];
+                    let timestamps = [
+                        pg_sys::F_TIMESTAMP_TIMESTAMPTZ,
+                        pg_sys::F_TIMESTAMPTZ_TIMESTAMP,
+                    ];
                     if !timestamps.contains(&call.funcid.to_u32())
                         || pg_sys::TimestampTimestampTzRequiresRewrite()
                     {

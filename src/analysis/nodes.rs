@@ -29,7 +29,10 @@ pub unsafe fn is(node: *mut pg_sys::Node, tag: pg_sys::NodeTag) -> bool {
 
 /// The elements of a `List` of pointers, as `T`.
 pub unsafe fn list<T>(list: *mut pg_sys::List) -> impl Iterator<Item = *mut T> {
-    unsafe { PgList::<T>::from_pg(list) }.iter_ptr().collect::<Vec<_>>().into_iter()
+    unsafe { PgList::<T>::from_pg(list) }
+        .iter_ptr()
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// The name of a `RangeVar`.
@@ -44,7 +47,11 @@ pub unsafe fn range_var(rv: *mut pg_sys::RangeVar) -> Name {
 
 /// The names of a `List` of `RangeVar`s.
 pub unsafe fn range_vars(l: *mut pg_sys::List) -> Vec<Name> {
-    unsafe { list::<pg_sys::RangeVar>(l).map(|rv| range_var(rv)).collect() }
+    unsafe {
+        list::<pg_sys::RangeVar>(l)
+            .map(|rv| range_var(rv))
+            .collect()
+    }
 }
 
 /// The strings of a `List` of `String` nodes (a qualified name as the grammar keeps it).

@@ -63,6 +63,7 @@ pub unsafe fn operation(node: *mut pg_sys::Node) -> Operation {
                 let stmt = &*node.cast::<pg_sys::LockStmt>();
                 Operation::LockTable {
                     tables: range_vars(stmt.relations),
+                    only: list::<pg_sys::RangeVar>(stmt.relations).any(|rv| !(*rv).inh),
                     mode: LockMode::from_number(stmt.mode).unwrap_or(LockMode::AccessExclusive),
                 }
             }
@@ -129,13 +130,17 @@ pub unsafe fn operation(node: *mut pg_sys::Node) -> Operation {
                 kind: "EXECUTE".into(),
             },
             T::T_CompositeTypeStmt => Operation::Other {
-                creates: Some(range_var((*node.cast::<pg_sys::CompositeTypeStmt>()).typevar)),
+                creates: Some(range_var(
+                    (*node.cast::<pg_sys::CompositeTypeStmt>()).typevar,
+                )),
             },
             T::T_CreateEnumStmt => Operation::Other {
                 creates: Some(list_name((*node.cast::<pg_sys::CreateEnumStmt>()).typeName)),
             },
             T::T_CreateRangeStmt => Operation::Other {
-                creates: Some(list_name((*node.cast::<pg_sys::CreateRangeStmt>()).typeName)),
+                creates: Some(list_name(
+                    (*node.cast::<pg_sys::CreateRangeStmt>()).typeName,
+                )),
             },
             T::T_CreateDomainStmt => Operation::Other {
                 creates: Some(list_name(
@@ -143,7 +148,9 @@ pub unsafe fn operation(node: *mut pg_sys::Node) -> Operation {
                 )),
             },
             T::T_CreateFunctionStmt => Operation::Other {
-                creates: Some(list_name((*node.cast::<pg_sys::CreateFunctionStmt>()).funcname)),
+                creates: Some(list_name(
+                    (*node.cast::<pg_sys::CreateFunctionStmt>()).funcname,
+                )),
             },
             T::T_CreateSchemaStmt => Operation::Other {
                 creates: opt_text((*node.cast::<pg_sys::CreateSchemaStmt>()).schemaname)
@@ -335,7 +342,9 @@ unsafe fn alter_action(cmd: *mut pg_sys::AlterTableCmd) -> AlterAction {
             | At::AT_DisableRule => other("ENABLE/DISABLE RULE"),
             At::AT_EnableRowSecurity => other("ENABLE ROW LEVEL SECURITY"),
             At::AT_DisableRowSecurity => other("DISABLE ROW LEVEL SECURITY"),
-            At::AT_ForceRowSecurity | At::AT_NoForceRowSecurity => other("FORCE ROW LEVEL SECURITY"),
+            At::AT_ForceRowSecurity | At::AT_NoForceRowSecurity => {
+                other("FORCE ROW LEVEL SECURITY")
+            }
             At::AT_ReplicaIdentity => other("REPLICA IDENTITY"),
             At::AT_DropExpression => other("DROP EXPRESSION"),
             At::AT_AlterConstraint => other("ALTER CONSTRAINT"),
@@ -352,7 +361,9 @@ unsafe fn alter_action(cmd: *mut pg_sys::AlterTableCmd) -> AlterAction {
 unsafe fn is_column(expr: *mut pg_sys::Node, name: &str) -> bool {
     unsafe {
         is(expr, T::T_ColumnRef)
-            && strings((*expr.cast::<pg_sys::ColumnRef>()).fields).last().map(String::as_str)
+            && strings((*expr.cast::<pg_sys::ColumnRef>()).fields)
+                .last()
+                .map(String::as_str)
                 == Some(name)
     }
 }
@@ -559,6 +570,7 @@ unsafe fn rename(stmt: *mut pg_sys::RenameStmt) -> Rename {
             object,
             relation: (!stmt.relation.is_null()).then(|| range_var(stmt.relation)),
             relation_kind,
+            old_name: opt_text(stmt.subname),
             new_name: text(stmt.newname),
         }
     }
@@ -593,9 +605,8 @@ unsafe fn reindex(stmt: *mut pg_sys::ReindexStmt) -> Operation {
 unsafe fn vacuum(stmt: *mut pg_sys::VacuumStmt) -> Operation {
     unsafe {
         let stmt = &*stmt;
-        let full = list::<pg_sys::DefElem>(stmt.options).any(|option| {
-            text((*option).defname) == "full" && pg_sys::defGetBoolean(option)
-        });
+        let full = list::<pg_sys::DefElem>(stmt.options)
+            .any(|option| text((*option).defname) == "full" && pg_sys::defGetBoolean(option));
         Operation::Vacuum {
             full,
             analyze_only: !stmt.is_vacuumcmd,
@@ -641,12 +652,9 @@ unsafe fn alter_sequence(stmt: *mut pg_sys::AlterSeqStmt) -> Operation {
                         owned_by = Some(qualified(&parts[..parts.len() - 1]));
                     }
                 }
-                // sequence.c's init_params: these options write a new sequence tuple into new
-                // storage; START WITH and OWNED BY only change the catalog.
-                "as" | "increment" | "cycle" | "maxvalue" | "minvalue" | "restart" | "cache" => {
-                    rewrites = true
-                }
-                _ => {}
+                // Every other option makes AlterSequence write the sequence tuple into new
+                // storage (observed for START WITH too); OWNED BY only changes the catalog.
+                _ => rewrites = true,
             }
         }
         Operation::AlterSequence {
@@ -750,8 +758,7 @@ unsafe fn tree_facts(node: *mut pg_sys::Node) -> TreeFacts {
                         .next()
                         .and_then(|a| constant(a));
                     if let Some(sequence) = sequence {
-                        let parts: Vec<String> =
-                            sequence.split('.').map(str::to_string).collect();
+                        let parts: Vec<String> = sequence.split('.').map(str::to_string).collect();
                         facts.sequences.push(qualified(&parts));
                     }
                 }
@@ -773,7 +780,13 @@ unsafe fn dml(node: *mut pg_sys::Node) -> Dml {
             T::T_InsertStmt => {
                 let stmt = &*node.cast::<pg_sys::InsertStmt>();
                 let columns = res_target_names(stmt.cols);
-                (DmlKind::Insert, Some(stmt.relation), columns, true, stmt.withClause)
+                (
+                    DmlKind::Insert,
+                    Some(stmt.relation),
+                    columns,
+                    true,
+                    stmt.withClause,
+                )
             }
             T::T_UpdateStmt => {
                 let stmt = &*node.cast::<pg_sys::UpdateStmt>();

@@ -300,7 +300,9 @@ impl<'a> Builder<'a> {
                 concurrently,
             } => self.reindex(*target, name, *concurrently),
             Operation::RefreshMaterializedView {
-                view, concurrently, ..
+                view,
+                concurrently,
+                with_data,
             } => {
                 self.action("REFRESH MATERIALIZED VIEW");
                 if let Some(r) = self.target(view) {
@@ -312,8 +314,10 @@ impl<'a> Builder<'a> {
                             AccessExclusive
                         },
                     );
-                    for &base in &r.reads {
-                        self.read(base, AccessShare);
+                    if *with_data {
+                        for &base in &r.reads {
+                            self.read(base, AccessShare);
+                        }
                     }
                     if *concurrently {
                         self.scan(r.oid);
@@ -362,7 +366,7 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            Operation::LockTable { tables, mode } => {
+            Operation::LockTable { tables, mode, only } => {
                 self.action("LOCK TABLE");
                 for (i, name) in tables.iter().enumerate() {
                     let relation = if i == 0 {
@@ -370,8 +374,10 @@ impl<'a> Builder<'a> {
                     } else {
                         self.existing(name)
                     };
-                    if let Some(r) = relation {
-                        self.read(r.oid, *mode);
+                    match relation {
+                        Some(r) if *only => self.lock(r.oid, *mode),
+                        Some(r) => self.read(r.oid, *mode),
+                        None => {}
                     }
                 }
             }
@@ -428,6 +434,7 @@ impl<'a> Builder<'a> {
             }
             Operation::AlterDomain { domain, action } => {
                 self.action("ALTER DOMAIN");
+                self.effects.target = Some(domain.display());
                 let checks_rows = match action {
                     DomainAction::AddConstraint { not_valid } => !not_valid,
                     DomainAction::ValidateConstraint | DomainAction::SetNotNull => true,

@@ -260,6 +260,8 @@ pub struct Rename {
     pub relation: Option<Name>,
     /// What the relation's kind is per the statement (`ALTER INDEX`, `ALTER VIEW`, ...).
     pub relation_kind: ObjectKind,
+    /// The column, constraint, trigger, policy or rule renamed, for those.
+    pub old_name: Option<String>,
     pub new_name: String,
 }
 
@@ -367,6 +369,8 @@ pub enum Operation {
     LockTable {
         tables: Vec<Name>,
         mode: LockMode,
+        /// `LOCK TABLE ONLY`: partitions and children are not locked.
+        only: bool,
     },
     CreateTrigger {
         table: Name,

@@ -25,27 +25,33 @@ fn check(context: &Context) -> Option<Finding> {
     let relation = context.target()?;
     let written = sql_name(rename.relation.as_ref()?);
     let new = super::quote_ident(&rename.new_name);
+    let old_name = rename.old_name.as_deref().unwrap_or("<old column>");
+    let old = super::quote_ident(old_name);
+    let old_type = relation
+        .column(old_name)
+        .map_or("<type of the old column>", |c| c.type_name.as_str());
     let alternative = if matches!(relation.kind, RelKind::View | RelKind::MaterializedView) {
         format!(
             "-- Instead of renaming, expose both names while clients move over:\n\
-             -- 1. CREATE OR REPLACE VIEW {written} AS SELECT ..., <old column> AS {new}; (new names go last)\n\
+             -- 1. CREATE OR REPLACE VIEW {written} AS SELECT ..., {old} AS {new}; (new names go last)\n\
              -- 2. deploy code that reads {new};\n\
-             -- 3. recreate the view without <old column>."
+             -- 3. recreate the view without {old}."
         )
     } else {
         format!(
             "-- Instead of renaming in place, in steps that both versions of the code survive:\n\
-             -- 1. ALTER TABLE {written} ADD COLUMN {new} <type of the old column>;\n\
+             -- 1. ALTER TABLE {written} ADD COLUMN {new} {old_type};\n\
              -- 2. deploy code that writes both columns, then backfill in batches:\n\
-             --    UPDATE {written} SET {new} = <old column> WHERE {new} IS NULL AND ...;\n\
+             --    UPDATE {written} SET {new} = {old} WHERE {new} IS NULL AND ...;\n\
              -- 3. deploy code that reads {new} only;\n\
-             -- 4. ALTER TABLE {written} DROP COLUMN <old column>;\n\
+             -- 4. ALTER TABLE {written} DROP COLUMN {old};\n\
              -- (Or rename, and give old readers a view that shows the old name.)"
         )
     };
     Some(
         RULE.finding(format!(
-            "Renaming a column of {} {} to {} breaks every query of the running application that still uses the old name.",
+            "Renaming {} of {} {} to {} breaks every query of the running application that still uses the old name.",
+            old_name,
             relation_noun(relation.kind),
             relation.qualified,
             rename.new_name
@@ -68,6 +74,7 @@ mod tests {
                 object: ObjectKind::Column,
                 relation: Some(name(relation)),
                 relation_kind: kind,
+                old_name: Some("client".into()),
                 new_name: "customer_id".into(),
             }),
         )
@@ -79,9 +86,10 @@ mod tests {
         let found = run(&RULE, &rename_column("orders", ObjectKind::Table), &catalog).unwrap();
         assert!(found
             .message
-            .starts_with("Renaming a column of table public.orders to customer_id"));
+            .starts_with("Renaming client of table public.orders to customer_id"));
         let alternative = found.safe_alternative.unwrap();
-        assert!(alternative.contains("ALTER TABLE orders ADD COLUMN customer_id"));
+        assert!(alternative.contains("ALTER TABLE orders ADD COLUMN customer_id int4"));
+        assert!(alternative.contains("DROP COLUMN client"));
         assert!(alternative.lines().all(|l| l.starts_with("--")));
     }
 

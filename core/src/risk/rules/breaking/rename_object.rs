@@ -92,6 +92,7 @@ mod tests {
                 object,
                 relation: relation.map(name),
                 relation_kind,
+                old_name: None,
                 new_name: "renamed".into(),
             }),
         )

@@ -61,6 +61,7 @@ mod tests {
                 object: ObjectKind::Table,
                 relation: Some(name(table)),
                 relation_kind: ObjectKind::Table,
+                old_name: None,
                 new_name: "purchases".into(),
             }),
         )

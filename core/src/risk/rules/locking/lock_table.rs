@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context) -> Option<Finding> {
-    let Operation::LockTable { tables, mode } = &context.statement.operation else {
+    let Operation::LockTable { tables, mode, .. } = &context.statement.operation else {
         return None;
     };
     if *mode < LockMode::Share {
@@ -48,6 +48,7 @@ mod tests {
             Operation::LockTable {
                 tables: vec![name("orders")],
                 mode,
+                only: false,
             },
         )
     }

@@ -1,0 +1,187 @@
+-- The truth harness of assess_risk, run after the fixture and cases of the dry_run truth suite
+-- (tests/pg_regress/sql/dry_run_truth.sql): each case is executed in a subtransaction that is
+-- rolled back, with the locks it took read from pg_locks and its rewrites from relfilenodes, and
+-- compared with what confiture.assess_risk predicts without running it.
+--
+-- The comparison follows assess_risk's documented conventions: locks on relations that existed
+-- before the statement, strongest mode per relation, named as before the statement; an index
+-- only when its lock is stronger than its table's; TOAST left out. "Rewrites" is whether any
+-- relation that existed before and after got new storage.
+
+-- Cases of assess_risk's own, beyond the dry_run suite's: a type change of each coercibility
+-- class, defaults of each volatility, and statements the dry_run suite leaves out.
+INSERT INTO truth.cases (sql) VALUES
+('ALTER TABLE truth.customers ALTER COLUMN email TYPE varchar(100)'),
+('ALTER TABLE truth.customers ALTER COLUMN score TYPE numeric'),
+('ALTER TABLE truth.customers ALTER COLUMN score TYPE numeric(8,1)'),
+('ALTER TABLE truth.customers ALTER COLUMN note TYPE varchar(20)'),
+('ALTER TABLE truth.customers ALTER COLUMN note TYPE varchar'),
+('ALTER TABLE truth.customers ALTER COLUMN code TYPE varchar(64)'),
+('ALTER TABLE truth.customers ALTER COLUMN id TYPE bigint'),
+('ALTER TABLE truth.customers ALTER COLUMN score TYPE float8'),
+('ALTER TABLE truth.orders ALTER COLUMN qty TYPE int'),
+('ALTER TABLE truth.orders ALTER COLUMN placed_at TYPE date'),
+('ALTER TABLE truth.audit ALTER COLUMN happened_at TYPE timestamp'),
+('ALTER TABLE truth.audit ALTER COLUMN what TYPE varchar(10) USING what'),
+('ALTER TABLE truth.audit ALTER COLUMN what TYPE truth.positive USING length(what)'),
+('ALTER TABLE truth.customers ADD COLUMN created_on date DEFAULT current_date'),
+('ALTER TABLE truth.customers ADD COLUMN stamp timestamptz DEFAULT clock_timestamp()'),
+('ALTER TABLE truth.customers ADD COLUMN tag text DEFAULT upper(''x'')'),
+('ALTER TABLE truth.customers ADD COLUMN ratio numeric DEFAULT 1.5 NOT NULL'),
+('ALTER TABLE truth.customers ADD COLUMN next_no bigint DEFAULT nextval(''truth.counter'')'),
+('ALTER TABLE truth.customers ADD COLUMN level truth.positive'),
+('ALTER TABLE truth.customers ADD COLUMN labels text[] DEFAULT ''{}'''),
+('ALTER TABLE ONLY truth.events ADD CONSTRAINT events_id_small CHECK (id < 1000000) NOT VALID'),
+('ALTER TABLE truth.orders ADD CONSTRAINT orders_status_chk CHECK (status <> '''') NOT VALID, VALIDATE CONSTRAINT orders_amount_positive'),
+('ALTER TABLE truth.reviews ADD CONSTRAINT reviews_stars_chk CHECK (stars BETWEEN 0 AND 5)'),
+('ALTER TABLE truth.reviews ALTER COLUMN stars SET NOT NULL'),
+('ALTER TABLE truth.reviews DROP CONSTRAINT reviews_customer_id_fkey'),
+('ALTER TABLE truth.customers ALTER COLUMN code SET STORAGE EXTERNAL'),
+('ALTER TABLE truth.orders NO FORCE ROW LEVEL SECURITY'),
+('ALTER TABLE truth.customers DISABLE ROW LEVEL SECURITY'),
+('ALTER TABLE truth.items SET WITHOUT CLUSTER'),
+('ALTER MATERIALIZED VIEW truth.order_totals SET (fillfactor = 90)'),
+('ALTER VIEW truth.big_orders SET (security_barrier = true)'),
+('ALTER VIEW truth.big_orders ALTER COLUMN status SET DEFAULT ''x'''),
+('ALTER INDEX truth.customers_code_idx RESET (fillfactor)'),
+('COMMENT ON VIEW truth.big_orders IS ''Orders over 100'''),
+('COMMENT ON MATERIALIZED VIEW truth.order_totals IS ''Totals'''),
+('COMMENT ON SEQUENCE truth.counter IS ''A counter'''),
+('COMMENT ON SCHEMA truth IS ''The fixture'''),
+('REINDEX TABLE truth.orders'),
+('TRUNCATE truth.items, truth.reviews'),
+('DROP INDEX truth.customers_lower_name_idx'),
+('DROP TABLE truth.items'),
+('DROP TABLE truth.reviews, truth.audit'),
+('DROP VIEW truth.big_orders'),
+('CREATE INDEX ON truth.items (sku)'),
+('CREATE UNIQUE INDEX items_order_sku_idx ON truth.items (order_id, sku) WHERE qty > 0'),
+('CREATE TABLE truth.tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE)'),
+('CREATE TABLE truth.order_tags (order_id bigint REFERENCES truth.orders, tag text, PRIMARY KEY (order_id, tag))'),
+('CREATE TABLE truth.audit_child () INHERITS (truth.audit)'),
+('CREATE VIEW truth.product_titles AS SELECT sku, title FROM truth.products'),
+('CREATE MATERIALIZED VIEW truth.big_totals AS SELECT * FROM truth.order_totals WHERE total > 100 WITH NO DATA'),
+('LOCK TABLE truth.orders IN SHARE ROW EXCLUSIVE MODE'),
+('LOCK TABLE truth.big_orders IN ROW EXCLUSIVE MODE'),
+('LOCK TABLE ONLY truth.events IN ACCESS EXCLUSIVE MODE'),
+('DELETE FROM truth.reviews WHERE id < 5'),
+('DELETE FROM truth.products WHERE sku = ''sku-50'''),
+('UPDATE truth.customers SET id = id + 1000 WHERE id = 299'),
+('UPDATE truth.items SET sku = ''sku-2'' WHERE order_id = 3'),
+('UPDATE truth.reviews SET stars = 5'),
+('INSERT INTO truth.reviews (id, customer_id, stars) VALUES (10000, 1, 5)'),
+('INSERT INTO truth.items (order_id, sku) SELECT id, ''sku-1'' FROM truth.orders WHERE id < 3'),
+('SELECT c.name, count(*) FROM truth.customers c JOIN truth.reviews r ON r.customer_id = c.id GROUP BY c.name'),
+('SELECT * FROM truth.big_orders FOR UPDATE'),
+('CLUSTER truth.items USING items_pkey'),
+('ALTER SEQUENCE truth.counter START WITH 10'),
+('ALTER SEQUENCE truth.counter CACHE 10'),
+('ALTER TYPE truth.mood ADD VALUE ''meh'' BEFORE ''ok'''),
+('ALTER DOMAIN truth.positive DROP NOT NULL'),
+('ALTER DOMAIN truth.positive SET DEFAULT 1'),
+('GRANT SELECT ON ALL TABLES IN SCHEMA truth TO confiture_truth_owner'),
+('CREATE FUNCTION truth.answer() RETURNS int LANGUAGE sql RETURN 42'),
+('CREATE TYPE truth.size AS ENUM (''s'', ''m'', ''l'')'),
+('CREATE SCHEMA truth_more');
+
+-- PostgreSQL's table lock modes, weakest first.
+CREATE FUNCTION truth.modes() RETURNS text[] LANGUAGE sql IMMUTABLE
+RETURN ARRAY['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock',
+             'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+
+-- {oid: strength} of the relation locks this backend holds now, strongest mode per relation.
+CREATE FUNCTION truth.locks_now() RETURNS jsonb LANGUAGE sql VOLATILE
+RETURN (SELECT coalesce(jsonb_object_agg(relation::text, strength), '{}')
+        FROM (SELECT l.relation, max(array_position(truth.modes(), l.mode)) AS strength
+              FROM pg_locks l
+              WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND l.relation >= 16384
+              GROUP BY l.relation) held);
+
+-- {oid: {name, schema, kind, table, filenode}} of every relation with OID >= 16384 now.
+CREATE FUNCTION truth.relations_now() RETURNS jsonb LANGUAGE sql VOLATILE
+RETURN (SELECT coalesce(jsonb_object_agg(c.oid::text, jsonb_build_object(
+                   'name', quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+                   'schema', n.nspname, 'kind', c.relkind, 'filenode', c.relfilenode,
+                   'table', (SELECT x.indrelid::text FROM pg_index x WHERE x.indexrelid = c.oid))), '{}')
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid >= 16384);
+
+-- What `statement` really does, read around it in a subtransaction that the RAISE rolls back:
+-- {"locks": ["relation mode", ...], "rewrites": bool}.
+CREATE FUNCTION truth.observe_risk(statement text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    locks_before jsonb;
+    rels_before jsonb;
+    locks_after jsonb;
+    rels_after jsonb;
+    result jsonb;
+    detail text;
+BEGIN
+    BEGIN
+        locks_before := truth.locks_now();
+        rels_before := truth.relations_now();
+        EXECUTE statement;
+        locks_after := truth.locks_now();
+        rels_after := truth.relations_now();
+        SELECT jsonb_build_object(
+            'locks', coalesce((
+                SELECT jsonb_agg((rel->>'name') || ' ' || (truth.modes())[a.value::int]
+                                 ORDER BY rel->>'name' COLLATE "C")
+                FROM jsonb_each(locks_after) a
+                LEFT JOIN jsonb_each(locks_before) b ON b.key = a.key
+                CROSS JOIN LATERAL (SELECT rels_before -> a.key AS rel) r
+                WHERE (b.value IS NULL OR b.value::int < a.value::int)
+                  AND rel IS NOT NULL AND rel->>'schema' <> 'pg_toast'
+                  AND NOT (rel->>'kind' IN ('i', 'I')
+                           AND coalesce((locks_after ->> (rel->>'table'))::int, 0) >= a.value::int)), '[]'),
+            'rewrites', EXISTS (
+                SELECT FROM jsonb_each(rels_after) aft
+                JOIN jsonb_each(rels_before) bef ON bef.key = aft.key
+                WHERE aft.value->>'schema' <> 'pg_toast'
+                  AND aft.value->'filenode' <> bef.value->'filenode'))
+        INTO result;
+        RAISE EXCEPTION USING ERRCODE = 'CFTRU', MESSAGE = 'observed', DETAIL = result::text;
+    EXCEPTION
+        WHEN SQLSTATE 'CFTRU' THEN
+            GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+            RETURN detail::jsonb;
+        WHEN OTHERS THEN
+            RETURN jsonb_build_object('error', SQLSTATE || ': ' || SQLERRM);
+    END;
+END
+$$;
+
+-- What confiture.assess_risk predicts for `statement`, in the same shape.
+CREATE FUNCTION truth.predict(statement text) RETURNS jsonb LANGUAGE sql STABLE
+RETURN (SELECT jsonb_build_object(
+            'locks', coalesce((SELECT jsonb_agg((l->>'relation') || ' ' || (l->>'mode') ORDER BY l->>'relation' COLLATE "C")
+                               FROM jsonb_array_elements(r.locks) l), '[]'),
+            'rewrites', r.rewrites_table)
+        FROM confiture.assess_risk(statement) r);
+
+CREATE TABLE truth.risk_results (id int PRIMARY KEY, observed jsonb NOT NULL, predicted jsonb);
+
+-- Statements whose locks PostgreSQL decides at run time, which a static analysis cannot know:
+-- a DO block (the statements it will execute are strings), rows routed to or pruned from
+-- partitions of a partitioned table.
+CREATE TABLE truth.run_time_cases AS
+SELECT id FROM truth.cases
+WHERE sql LIKE 'DO %'
+   OR sql IN ('INSERT INTO truth.events (id, at, payload) VALUES (1, ''2024-05-01'', ''x'')',
+              'UPDATE truth.events SET payload = ''y'' WHERE at = ''2023-03-01''');
+
+-- Sequence locks taken by nextval/setval last until the top-level transaction ends, so those
+-- cases run last.
+DO $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT id, sql FROM truth.cases
+             WHERE id NOT IN (SELECT id FROM truth.run_time_cases)
+             ORDER BY (sql ~ '(nextval|setval)\(' OR sql ~ '^INSERT'), id LOOP
+        INSERT INTO truth.risk_results VALUES (c.id, truth.observe_risk(c.sql), truth.predict(c.sql));
+    END LOOP;
+END
+$$;

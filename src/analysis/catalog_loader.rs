@@ -60,22 +60,22 @@ pub fn load(statements: &[Statement]) -> Catalog {
                 .unwrap_or_default();
             serde_json::from_str(&text).unwrap_or(Value::Null)
         };
-        let (schemas, bare): (Vec<Option<String>>, Vec<String>) = names
+        let (qualifiers, bare): (Vec<Option<String>>, Vec<String>) = names
             .iter()
             .map(|n| (n.schema.clone(), n.name.clone()))
             .unzip();
-        for row in array(&query(RESOLVE, vec![schemas.into(), bare.into()])) {
+        for row in array(&query(RESOLVE, vec![qualifiers.into(), bare.into()])) {
             if let (Some(i), Some(oid)) = (row[0].as_u64(), oid(&row[1])) {
                 catalog.names.insert(names[i as usize - 1].clone(), oid);
             }
         }
 
         if !domains.is_empty() {
-            let (schemas, bare): (Vec<Option<String>>, Vec<String>) = domains
+            let (qualifiers, bare): (Vec<Option<String>>, Vec<String>) = domains
                 .iter()
                 .map(|n| (n.schema.clone(), n.name.clone()))
                 .unzip();
-            for row in array(&query(DOMAIN_TABLES, vec![schemas.into(), bare.into()])) {
+            for row in array(&query(DOMAIN_TABLES, vec![qualifiers.into(), bare.into()])) {
                 if let Some(i) = row[0].as_u64() {
                     let tables = array(&row[1]).iter().filter_map(oid).collect();
                     catalog
@@ -86,7 +86,7 @@ pub fn load(statements: &[Statement]) -> Catalog {
         }
 
         if !schemas.is_empty() {
-            for row in array(&query(SCHEMA_MEMBERS, vec![schemas.into()])) {
+            for row in array(&query(SCHEMA_MEMBERS, vec![schemas.clone().into()])) {
                 let members = array(&row[1]).iter().filter_map(oid).collect();
                 catalog
                     .schemas

@@ -384,7 +384,8 @@ unsafe fn column_def(def: *mut pg_sys::ColumnDef) -> ColumnDef {
             match (*c).contype {
                 pg_sys::ConstrType::CONSTR_NOTNULL => column.not_null = true,
                 pg_sys::ConstrType::CONSTR_DEFAULT => {
-                    column.default = Some(expressions::volatility((*c).raw_expr))
+                    column.default_sequences = tree_facts((*c).raw_expr).sequences;
+                    column.default = Some(expressions::volatility((*c).raw_expr));
                 }
                 pg_sys::ConstrType::CONSTR_IDENTITY => column.identity = true,
                 pg_sys::ConstrType::CONSTR_GENERATED => column.generated_stored = true,
@@ -471,9 +472,13 @@ unsafe fn create_table(stmt: *mut pg_sys::CreateStmt) -> CreateTable {
             match (*element).type_ {
                 T::T_ColumnDef => create.columns.push(column_def(element.cast())),
                 T::T_Constraint => create.constraints.push(constraint(element.cast())),
-                T::T_TableLikeClause => create.like.push(range_var(
-                    (*element.cast::<pg_sys::TableLikeClause>()).relation,
-                )),
+                T::T_TableLikeClause => {
+                    let like = &*element.cast::<pg_sys::TableLikeClause>();
+                    let copies = pg_sys::TableLikeOption::CREATE_TABLE_LIKE_DEFAULTS
+                        | pg_sys::TableLikeOption::CREATE_TABLE_LIKE_IDENTITY;
+                    create.like_copies_defaults |= like.options & copies as u32 != 0;
+                    create.like.push(range_var(like.relation));
+                }
                 _ => {}
             }
         }

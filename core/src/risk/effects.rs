@@ -542,6 +542,12 @@ impl<'a> Builder<'a> {
                     for &oid in targets {
                         self.rewrite(oid, cause.clone());
                     }
+                    // The rewrite computes the default for every row.
+                    for sequence in &column.default_sequences {
+                        if let Some(s) = self.existing_quiet(sequence) {
+                            self.lock(s.oid, RowExclusive);
+                        }
+                    }
                 }
                 for constraint in &column.constraints {
                     self.add_constraint(table, targets, constraint);
@@ -773,6 +779,9 @@ impl<'a> Builder<'a> {
         for source in &create.like {
             if let Some(s) = self.existing(source) {
                 self.lock(s.oid, AccessShare);
+                if create.like_copies_defaults {
+                    self.lock_owned_sequences(s, AccessShare);
+                }
             }
         }
         self.read_names(&create.reads, AccessShare);

@@ -67,6 +67,8 @@ pub struct ColumnDef {
     pub name: String,
     pub type_ref: TypeRef,
     pub default: Option<Volatility>,
+    /// Sequences the default advances (`nextval('...')`), once per row it fills.
+    pub default_sequences: Vec<Name>,
     pub not_null: bool,
     pub identity: bool,
     pub generated_stored: bool,
@@ -227,6 +229,8 @@ pub struct CreateTable {
     pub inherits: Vec<Name>,
     /// `LIKE source`: read.
     pub like: Vec<Name>,
+    /// `LIKE ... INCLUDING DEFAULTS/IDENTITY` (or `ALL`): the sources' sequences are referenced.
+    pub like_copies_defaults: bool,
     /// `CREATE TABLE ... AS` / `SELECT INTO`: relations the query reads.
     pub reads: Vec<Name>,
     pub temporary: bool,
@@ -448,7 +452,8 @@ impl Operation {
                 for command in &alter.commands {
                     match &command.action {
                         AlterAction::AddColumn(column) => {
-                            names.extend(column.constraints.iter().filter_map(references_of))
+                            names.extend(column.constraints.iter().filter_map(references_of));
+                            names.extend(&column.default_sequences);
                         }
                         AlterAction::AddConstraint(c) => names.extend(references_of(c)),
                         AlterAction::AttachPartition { partition }

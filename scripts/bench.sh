@@ -22,8 +22,11 @@ echo "==> dry_run on a catalog of 10,000 tables (../shared/bench/big_schema.sql,
 "$PG_BIN/psql" -X -q -d bench_catalog -v tables=10000 -v schemas=20 \
     -f ../shared/bench/big_schema.sql >/dev/null
 "$PG_BIN/psql" -X -q -d bench_catalog -f scripts/bench/dry_run_catalog.sql
+echo "==> assess_risk on a 10,000-statement migration, against squawk (median of 5)"
+bash scripts/bench/assess_risk.sh bench
 if [ -d "$CORPUS" ]; then
     echo "==> robustness over $CORPUS"
     python3 scripts/bench/corpus_sweep.py split_statements bench "$CORPUS"
+    python3 scripts/bench/corpus_sweep.py assess_risk bench "$CORPUS"
     python3 scripts/bench/corpus_sweep.py dry_run bench "$CORPUS"
 fi

@@ -4,6 +4,8 @@
 function:
 
   split_statements  every file must split or raise a clean ERROR;
+  assess_risk       every file must be analysed, statement by statement, or raise a clean
+                    ERROR (syntax);
   dry_run           every file is dry-run (stop_on_error off, 5 s per statement); it must
                     report every statement or raise a clean ERROR (syntax, refusal).
 
@@ -17,6 +19,7 @@ import sys
 
 QUERIES = {
     "split_statements": "SELECT 'statements', count(*) FROM confiture.split_statements({script})",
+    "assess_risk": "SELECT risk_level, count(*) FROM confiture.assess_risk({script}) GROUP BY risk_level",
     "dry_run": "SELECT status, count(*) FROM confiture.dry_run({script}, "
                "'{{\"stop_on_error\": false, \"statement_timeout\": \"5s\"}}') GROUP BY status",
 }
@@ -64,7 +67,8 @@ def main(function, database, corpus):
             for line in filter(None, out.splitlines()):
                 key, count = line.rsplit("|", 1)
                 counts[key] += int(count)
-        elif "ERROR:" in err and "XX000" not in err and "connection" not in err:
+        elif "ERROR:" in err and "XX000" not in err and "connection" not in err \
+                and "panicked" not in err:
             errors[err.split("ERROR:")[1].split()[0]] += 1
         else:
             failures.append(f"{path.name}: {err or out}")

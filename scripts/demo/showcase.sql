@@ -107,3 +107,53 @@ FROM (VALUES (false), (true)) AS o (simulate_concurrently),
                                jsonb_build_object('simulate_concurrently', o.simulate_concurrently,
                                                   'stop_on_error', false)) AS d;
 \x off
+
+\echo
+\echo '=== confiture.assess_risk(): what a migration will lock and rewrite, without running it'
+\echo '    V14, written the quick way. Each statement: the lock it takes on the real tables, whether'
+\echo '    it rewrites or scans them while the lock is held, the estimate from their real size, the'
+\echo '    risk, and the rules it breaks.'
+SELECT $migration$
+ALTER TABLE order_items ADD CONSTRAINT order_items_quantity_positive CHECK (quantity > 0);
+CREATE INDEX order_items_order_id_idx ON order_items (order_id);
+ALTER TABLE invoices ALTER COLUMN issued_at SET NOT NULL;
+ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();
+ALTER TABLE order_items ALTER COLUMN quantity TYPE bigint;
+$migration$ AS v14,
+$migration$
+SET lock_timeout = '2s';
+SET statement_timeout = '15min';
+ALTER TABLE order_items ADD CONSTRAINT order_items_quantity_positive CHECK (quantity > 0) NOT VALID;
+ALTER TABLE order_items VALIDATE CONSTRAINT order_items_quantity_positive;
+CREATE INDEX CONCURRENTLY order_items_order_id_idx ON order_items (order_id);
+ALTER TABLE invoices ADD CONSTRAINT invoices_issued_at_not_null CHECK (issued_at IS NOT NULL) NOT VALID;
+ALTER TABLE invoices VALIDATE CONSTRAINT invoices_issued_at_not_null;
+ALTER TABLE invoices ALTER COLUMN issued_at SET NOT NULL;
+ALTER TABLE invoices DROP CONSTRAINT invoices_issued_at_not_null;
+ALTER TABLE orders ADD COLUMN public_id uuid;
+$migration$ AS v14_safe \gset
+SELECT statement_no AS "#", action, target, lock_mode, rewrites_table AS rewrites,
+       scans_table AS scans, est_rows, est_duration_ms AS est_ms, risk_level AS risk,
+       (SELECT string_agg(f->>'rule', E'\n') FROM jsonb_array_elements(findings) AS f) AS rules
+FROM confiture.assess_risk(:'v14');
+
+\echo
+\echo '=== Each finding carries the safe way to do the same thing, as runnable SQL'
+SELECT statement_no AS "#", f->>'rule' AS rule, f->>'safe_alternative' AS safe_alternative
+FROM confiture.assess_risk(:'v14'), jsonb_array_elements(findings) AS f
+WHERE f ? 'safe_alternative' AND f->>'rule' <> 'missing_lock_timeout'
+ORDER BY 1;
+
+\echo
+\echo '=== V14 rewritten with those alternatives (the bigint change left for an expand/contract release):'
+\echo '    long work under weak locks only, every lock bounded by lock_timeout'
+SELECT statement_no AS "#", action, lock_mode, scans_table AS scans, transactional, risk_level AS risk,
+       (SELECT string_agg(f->>'rule', E'\n') FROM jsonb_array_elements(findings) AS f) AS rules
+FROM confiture.assess_risk(:'v14_safe');
+
+\echo
+\echo '=== confiture.assess_risk_summary(): both versions as deploy-gate verdicts'
+SELECT version, s->>'risk_level' AS risk, s->'strongest_lock'->>'mode' AS strongest_lock,
+       s->'findings' AS findings, s->'est_duration_ms' AS est_ms
+FROM (VALUES ('v14', :'v14'), ('v14_safe', :'v14_safe')) AS v (version, migration),
+     LATERAL confiture.assess_risk_summary(v.migration) AS s;

@@ -52,9 +52,11 @@ count_regress() {
     awk '/^ok [0-9]+ |\.\.\. ok/ {p++} /^not ok [0-9]+ |\.\.\. FAILED/ {f++} END {print p + 0, f + 0}' "$1"
 }
 
-run_stage fmt count_check cargo fmt --check
-run_stage clippy count_check cargo clippy --all-targets --features "pg15 pg_test" -- -D warnings
-run_stage unit count_cargo_tests cargo test --lib
+run_stage fmt count_check cargo fmt --all --check
+# The core crate has no pgrx features, so it is linted on its own.
+run_stage clippy count_check bash -c 'cargo clippy --all-targets --features "pg15 pg_test" -- -D warnings &&
+    cargo clippy -p confiture-core --all-targets -- -D warnings'
+run_stage unit count_cargo_tests cargo test --workspace --lib
 run_stage in-server count_cargo_tests \
     cargo pgrx test pg15 pg_test:: --runas postgres --pgdata "$TEST_ROOT/pgdata"
 run_stage regress count_regress bash scripts/regress.sh

@@ -47,3 +47,78 @@ pub fn findings(context: &Context, options: &Options) -> Vec<Finding> {
     }
     kept
 }
+
+/// The statement text without its trailing `;`.
+pub(crate) fn statement_sql(text: &str) -> &str {
+    text.trim().trim_end_matches(';').trim_end()
+}
+
+/// `one` or `many` by `count`.
+pub(crate) fn plural<'s>(count: usize, one: &'s str, many: &'s str) -> &'s str {
+    if count == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// `a` or `an`, for the word that follows (`an AccessExclusiveLock`, `a ShareLock`).
+pub(crate) fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Test helper: every rule of `rules` has its page docs/rules/risk/<id>.md, which starts with
+/// its id, names its severity and `category`, and says how to silence it.
+#[cfg(test)]
+pub(crate) fn assert_pages(rules: &[&Rule], category: &str) {
+    for rule in rules {
+        let path = format!(
+            "{}/../docs/rules/risk/{}.md",
+            env!("CARGO_MANIFEST_DIR"),
+            rule.id
+        );
+        let page = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no {path}"));
+        assert!(page.starts_with(&format!("# {}\n", rule.id)), "{path}");
+        let severity = format!(
+            "Severity: **{}** · Category: {category}",
+            rule.severity.name()
+        );
+        assert!(page.contains(&severity), "{path}");
+        assert!(
+            page.contains(&format!("-- confiture:ignore {}`", rule.id)),
+            "{path}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_text_loses_its_semicolon() {
+        assert_eq!(statement_sql("  VACUUM orders ; \n"), "VACUUM orders");
+        assert_eq!(plural(1, "it", "them"), "it");
+        assert_eq!(plural(2, "it", "them"), "them");
+        assert_eq!(article("AccessExclusiveLock"), "an");
+        assert_eq!(article("ShareLock"), "a");
+    }
+
+    #[test]
+    fn engine_rules_have_their_page() {
+        assert_pages(ENGINE, "general");
+    }
+
+    #[test]
+    fn rule_ids_are_unique() {
+        let mut ids: Vec<&str> = all().map(|r| r.id).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count);
+    }
+}

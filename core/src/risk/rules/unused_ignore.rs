@@ -11,11 +11,22 @@ pub const RULE: Rule = Rule {
     check: |_| None,
 };
 
-/// One finding per id in `ignored` that none of `raised` carries.
+/// One finding per id in `ignored` that none of `raised` carries. `unused_ignore` itself in
+/// the comment silences those findings, and is unused only when there were none to silence.
 pub fn findings(ignored: &[String], raised: &[Finding]) -> Vec<Finding> {
-    ignored
+    let unused: Vec<&String> = ignored
         .iter()
+        .filter(|id| id.as_str() != RULE.id)
         .filter(|id| !raised.iter().any(|f| f.rule == id.as_str()))
+        .collect();
+    let silenced = ignored.iter().any(|id| id == RULE.id);
+    let reported: Vec<&String> = match (silenced, unused.is_empty()) {
+        (false, _) => unused,
+        (true, true) => ignored.iter().filter(|id| id.as_str() == RULE.id).collect(),
+        (true, false) => Vec::new(),
+    };
+    reported
+        .into_iter()
         .map(|id| {
             RULE.finding(format!(
                 "The comment \"confiture:ignore {id}\" silences nothing on this statement."
@@ -32,6 +43,15 @@ mod tests {
     fn an_id_that_silenced_a_finding_is_used() {
         let raised = [Finding::new("truncate", Severity::Error, "x")];
         assert!(findings(&["truncate".into()], &raised).is_empty());
+    }
+
+    #[test]
+    fn its_own_id_silences_the_other_unused_ids() {
+        let ids = ["prefer_text".to_string(), "unused_ignore".to_string()];
+        assert!(findings(&ids, &[]).is_empty());
+        let alone = findings(&["unused_ignore".into()], &[]);
+        assert_eq!(alone.len(), 1);
+        assert!(alone[0].message.contains("confiture:ignore unused_ignore"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod rename_object;
 mod rename_table;
 mod set_schema;
 
+use super::plural;
 use crate::risk::catalog::{RelKind, Relation};
 use crate::risk::context::Context;
 use crate::risk::rule::Rule;
@@ -61,15 +62,6 @@ pub(super) fn other_locks(context: &Context, except: &[u32]) -> Vec<String> {
         .filter(|l| !except.contains(&l.oid))
         .map(|l| format!("{} ({})", l.relation, l.mode.name()))
         .collect()
-}
-
-/// `one` or `many` by `count`.
-pub(super) fn plural<'s>(count: usize, one: &'s str, many: &'s str) -> &'s str {
-    if count == 1 {
-        one
-    } else {
-        many
-    }
 }
 
 /// What an object is called in a message.

@@ -24,6 +24,7 @@ mod unique_constraint_without_index;
 mod vacuum_full_or_cluster;
 mod volatile_default_rewrite;
 
+use super::statement_sql;
 use crate::risk::catalog::{RelKind, Relation};
 use crate::risk::context::Context;
 use crate::risk::rule::Rule;
@@ -166,11 +167,6 @@ fn relation_sql(context: &Context, name: &Name) -> String {
             None => ident(&name.name),
         },
     }
-}
-
-/// The statement text without its trailing `;`.
-fn statement_sql(text: &str) -> &str {
-    text.trim().trim_end_matches(';').trim_end()
 }
 
 /// "reads and writes wait": what other sessions do while `mode` is held.

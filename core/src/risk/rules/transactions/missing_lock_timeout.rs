@@ -1,6 +1,7 @@
 //! A lock that blocks other sessions, requested without `lock_timeout`: while it waits behind a
 //! long query, every session that comes after it queues behind it.
 
+use super::super::{article, statement_sql};
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
 use crate::risk::rule::Rule;
@@ -21,13 +22,20 @@ fn check(context: &Context) -> Option<Finding> {
     if strongest < LockMode::Share {
         return None;
     }
+    let queued = match context.target_name() {
+        name if name.is_empty() => "the relations it locks".to_string(),
+        name => name,
+    };
     Some(
         RULE.finding(format!(
-            "The statement waits for a {} without a lock_timeout: while it waits, every query on {} queues behind it.",
+            "The statement waits for {} {} without a lock_timeout: while it waits, every query on {queued} queues behind it.",
+            article(strongest.name()),
             strongest.name(),
-            context.target_name()
         ))
-        .with_alternative(format!("SET lock_timeout = '2s';\n{};", context.statement.text)),
+        .with_alternative(format!(
+            "SET lock_timeout = '2s';\n{};",
+            statement_sql(&context.statement.text)
+        )),
     )
 }
 
@@ -61,6 +69,20 @@ mod tests {
     fn fires_for_a_blocking_lock_without_timeout() {
         let catalog = catalog(vec![table(1, "orders", 10.0, &[])]);
         assert!(run(&RULE, &drop_default(AccessExclusive), &catalog).is_some());
+    }
+
+    #[test]
+    fn names_the_relation_that_queues_or_says_it_is_unknown() {
+        let catalog = catalog(vec![table(1, "orders", 10.0, &[])]);
+        let found = run(&RULE, &drop_default(AccessExclusive), &catalog).unwrap();
+        assert!(found
+            .message
+            .starts_with("The statement waits for an AccessExclusiveLock without a lock_timeout: while it waits, every query on public.orders queues"));
+        let unknown = statement("IMPORT FOREIGN SCHEMA", Operation::Unrecognized);
+        let found = run(&RULE, &unknown, &catalog).unwrap();
+        assert!(found
+            .message
+            .contains("every query on the relations it locks queues"));
     }
 
     #[test]

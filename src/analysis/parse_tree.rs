@@ -476,7 +476,7 @@ unsafe fn create_table(stmt: *mut pg_sys::CreateStmt) -> CreateTable {
                     let like = &*element.cast::<pg_sys::TableLikeClause>();
                     let copies = pg_sys::TableLikeOption::CREATE_TABLE_LIKE_DEFAULTS
                         | pg_sys::TableLikeOption::CREATE_TABLE_LIKE_IDENTITY;
-                    create.like_copies_defaults |= like.options & copies as u32 != 0;
+                    create.like_copies_defaults |= like.options & copies != 0;
                     create.like.push(range_var(like.relation));
                 }
                 _ => {}

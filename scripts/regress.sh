@@ -36,9 +36,11 @@ for file in "$SUITES"/sql/*.sql; do
 done
 
 rm -rf "$SUITES/results"
-"$PG_REGRESS" --host="$PGHOST" --port="$PGPORT" --user=postgres --use-existing \
-    --dbname="$DBNAME" --inputdir="$SUITES" --outputdir="$SUITES" \
-    --launcher="$launcher" "${suites[@]}" || {
+# From the suites' directory, as cargo pgrx regress runs it: suites include shared fixtures with
+# `\i fixtures/...`, which psql resolves against the working directory.
+(cd "$SUITES" && "$PG_REGRESS" --host="$PGHOST" --port="$PGPORT" --user=postgres --use-existing \
+    --dbname="$DBNAME" --inputdir=. --outputdir=. \
+    --launcher="$launcher" "${suites[@]}") || {
     status=$?
     [ -f "$SUITES/regression.diffs" ] && cat "$SUITES/regression.diffs"
     exit $status

@@ -45,7 +45,11 @@ fn read(migration: &str) -> Vec<Statement> {
     let convert = |node, command: script::Command, tokens: Vec<&str>| {
         // SAFETY: `analyse` passes the statement node of a tree raw_parser just returned.
         let operation = if careful.get() {
-            attempt(|| unsafe { parse_tree::operation(node) }).unwrap_or(Operation::Unrecognized)
+            attempt(|| unsafe { parse_tree::operation(node) }).unwrap_or_else(|error| {
+                Operation::Unreadable {
+                    reason: error.message().to_string(),
+                }
+            })
         } else {
             unsafe { parse_tree::operation(node) }
         };

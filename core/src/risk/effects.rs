@@ -495,7 +495,9 @@ impl<'a> Builder<'a> {
             Operation::SetVariable { .. }
             | Operation::Transaction(_)
             | Operation::DynamicCode { .. } => {}
-            Operation::Unrecognized => self.effects.assumed_lock = Some(AccessExclusive),
+            Operation::Unrecognized | Operation::Unreadable { .. } => {
+                self.effects.assumed_lock = Some(AccessExclusive)
+            }
             Operation::Other { creates } => {
                 if let Some(name) = creates {
                     self.effects.target = Some(name.display());

@@ -440,6 +440,11 @@ pub enum Operation {
     },
     /// A statement the analysis does not know.
     Unrecognized,
+    /// A statement the server refused to read (an invalid type modifier such as `varchar(0)`):
+    /// it will fail with `reason` when it runs.
+    Unreadable {
+        reason: String,
+    },
 }
 
 impl Operation {

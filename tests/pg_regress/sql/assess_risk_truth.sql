@@ -10,7 +10,7 @@
 -- only when its lock is stronger than its table's; TOAST left out. "Rewrites" is whether any
 -- relation that existed before and after got new storage.
 
-\ir ../fixtures/truth.sql
+\i fixtures/truth.sql
 
 -- A product no item references, a sequence of its own for a default, and a table with an
 -- index for CLUSTER.

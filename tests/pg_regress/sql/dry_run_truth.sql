@@ -10,7 +10,7 @@
 -- relfilenode changed. Every case runs in a transaction of its own (a procedure commits between
 -- cases), so the only locks it sees are its own.
 
-\ir ../fixtures/truth.sql
+\i fixtures/truth.sql
 
 ------------------------------------------------------------------------------------------------
 -- The harness.

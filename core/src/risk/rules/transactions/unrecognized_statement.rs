@@ -18,12 +18,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context) -> Option<Finding> {
-    if context.statement.operation != Operation::Unrecognized {
-        return None;
-    }
-    let what = match context.statement.tag.as_str() {
-        "" => "this statement".to_string(),
-        tag => format!("this {tag} statement"),
+    let what = match (&context.statement.operation, context.statement.tag.as_str()) {
+        (Operation::Unreadable { reason }, _) => {
+            format!("this statement, which the server refuses to read (\"{reason}\")")
+        }
+        (Operation::Unrecognized, "") => "this statement".to_string(),
+        (Operation::Unrecognized, tag) => format!("this {tag} statement"),
+        _ => return None,
     };
     let assumed = context
         .effects
@@ -40,6 +41,20 @@ fn check(context: &Context) -> Option<Finding> {
 mod tests {
     use super::*;
     use crate::risk::testing::*;
+
+    #[test]
+    fn names_why_the_server_refused_a_statement() {
+        let unreadable = statement(
+            "ALTER TABLE",
+            Operation::Unreadable {
+                reason: "length for type varchar must be at least 1".into(),
+            },
+        );
+        let found = run(&RULE, &unreadable, &catalog(vec![])).unwrap();
+        assert!(found
+            .message
+            .contains("refuses to read (\"length for type varchar"));
+    }
 
     #[test]
     fn fires_for_an_unrecognized_statement() {

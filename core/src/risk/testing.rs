@@ -139,12 +139,14 @@ pub fn type_ref(base: &str, oid: u32) -> TypeRef {
     }
 }
 
-/// Runs `rule` on `statement` against `catalog`, after a script that led to `state`.
-pub fn run_with(
+/// Runs `rule` on `statement` against `catalog`, after a script that led to `state`; `last`
+/// says whether the statement ends the script.
+pub fn run_at(
     rule: &Rule,
     statement: &Statement,
     catalog: &Catalog,
     state: &ScriptState,
+    last: bool,
 ) -> Option<Finding> {
     let effects = effects_of(statement, catalog, state, &SameTypeOnly);
     let context = Context {
@@ -152,9 +154,19 @@ pub fn run_with(
         effects: &effects,
         catalog,
         state,
-        last: false,
+        last,
     };
     (rule.check)(&context)
+}
+
+/// [`run_at`] for a statement that does not end the script.
+pub fn run_with(
+    rule: &Rule,
+    statement: &Statement,
+    catalog: &Catalog,
+    state: &ScriptState,
+) -> Option<Finding> {
+    run_at(rule, statement, catalog, state, false)
 }
 
 /// [`run_with`] at the start of a script.

@@ -126,8 +126,9 @@ SELECT * FROM confiture.assess_risk('SELECT 1', '{"ignroe": []}');
 SELECT * FROM confiture.assess_risk('SELECT 1', '["prefer_text"]');
 \set VERBOSITY terse
 -- A statement the server refuses to read is a finding of its row, not an ERROR.
-SELECT statement_no, lock_mode, findings->0->>'rule' AS rule, findings->0->>'message' AS message
-FROM confiture.assess_risk('ALTER TABLE accounts ADD COLUMN a varchar(0)');
+SELECT statement_no, lock_mode, f->>'message' AS message
+FROM confiture.assess_risk('ALTER TABLE accounts ADD COLUMN a varchar(0)'), jsonb_array_elements(findings) f
+WHERE f->>'rule' = 'unrecognized_statement';
 -- NULL is no migration: no rows, and a NULL summary.
 SELECT count(*) FROM confiture.assess_risk(NULL);
 SELECT confiture.assess_risk_summary(NULL) IS NULL AS null_summary;

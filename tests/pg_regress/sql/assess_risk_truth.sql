@@ -94,30 +94,6 @@ INSERT INTO truth.cases (sql) VALUES
 ('CREATE TYPE truth.size AS ENUM (''s'', ''m'', ''l'')'),
 ('CREATE SCHEMA truth_more');
 
--- PostgreSQL's table lock modes, weakest first.
-CREATE FUNCTION truth.modes() RETURNS text[] LANGUAGE sql IMMUTABLE
-RETURN ARRAY['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock',
-             'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
-
--- {oid: strength} of the relation locks this backend holds now, strongest mode per relation.
-CREATE FUNCTION truth.locks_now() RETURNS jsonb LANGUAGE sql VOLATILE
-RETURN (SELECT coalesce(jsonb_object_agg(relation::text, strength), '{}')
-        FROM (SELECT l.relation, max(array_position(truth.modes(), l.mode)) AS strength
-              FROM pg_locks l
-              WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                AND l.relation >= 16384
-              GROUP BY l.relation) held);
-
--- {oid: {name, schema, kind, table, filenode}} of every relation with OID >= 16384 now.
-CREATE FUNCTION truth.relations_now() RETURNS jsonb LANGUAGE sql VOLATILE
-RETURN (SELECT coalesce(jsonb_object_agg(c.oid::text, jsonb_build_object(
-                   'name', quote_ident(n.nspname) || '.' || quote_ident(c.relname),
-                   'schema', n.nspname, 'kind', c.relkind, 'filenode', c.relfilenode,
-                   'table', (SELECT x.indrelid::text FROM pg_index x WHERE x.indexrelid = c.oid))), '{}')
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.oid >= 16384);
-
 -- What `statement` really does, read around it in a subtransaction that the RAISE rolls back:
 -- {"locks": ["relation mode", ...], "rewrites": bool}.
 CREATE FUNCTION truth.observe_risk(statement text) RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -130,14 +106,14 @@ DECLARE
     detail text;
 BEGIN
     BEGIN
-        locks_before := truth.locks_now();
-        rels_before := truth.relations_now();
+        locks_before := truth.held_locks();
+        rels_before := truth.relations();
         EXECUTE statement;
-        locks_after := truth.locks_now();
-        rels_after := truth.relations_now();
+        locks_after := truth.held_locks();
+        rels_after := truth.relations();
         SELECT jsonb_build_object(
             'locks', coalesce((
-                SELECT jsonb_agg((rel->>'name') || ' ' || (truth.modes())[a.value::int]
+                SELECT jsonb_agg((rel->>'name') || ' ' || (truth.lock_modes())[a.value::int]
                                  ORDER BY rel->>'name' COLLATE "C")
                 FROM jsonb_each(locks_after) a
                 LEFT JOIN jsonb_each(locks_before) b ON b.key = a.key
@@ -218,8 +194,8 @@ ORDER BY c.id;
 SELECT coalesce(split_part(l.lock, ' ', 2), 'none') AS strongest_lock, count(*) AS cases
 FROM truth.risk_results r
 LEFT JOIN LATERAL (SELECT lock FROM jsonb_array_elements_text(r.observed->'locks') lock
-                   ORDER BY array_position(truth.modes(), split_part(lock, ' ', 2)) DESC LIMIT 1) l ON true
-GROUP BY 1 ORDER BY array_position(truth.modes(), coalesce(split_part(l.lock, ' ', 2), 'none')) NULLS FIRST;
+                   ORDER BY array_position(truth.lock_modes(), split_part(lock, ' ', 2)) DESC LIMIT 1) l ON true
+GROUP BY 1 ORDER BY array_position(truth.lock_modes(), coalesce(split_part(l.lock, ' ', 2), 'none')) NULLS FIRST;
 SELECT count(*) FILTER (WHERE (observed->>'rewrites')::boolean) AS cases_that_rewrite FROM truth.risk_results;
 
 -- A sample of what assess_risk says, as a user sees it.

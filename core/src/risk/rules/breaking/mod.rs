@@ -274,23 +274,6 @@ mod tests {
 
     #[test]
     fn every_rule_has_its_page() {
-        for rule in RULES {
-            let path = format!(
-                "{}/../docs/rules/risk/{}.md",
-                env!("CARGO_MANIFEST_DIR"),
-                rule.id
-            );
-            let page = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no {path}"));
-            assert!(page.starts_with(&format!("# {}\n", rule.id)), "{path}");
-            let severity = format!(
-                "Severity: **{}** · Category: {CATEGORY}",
-                rule.severity.name()
-            );
-            assert!(page.contains(&severity), "{path}");
-            assert!(
-                page.contains(&format!("-- confiture:ignore {}`", rule.id)),
-                "{path}"
-            );
-        }
+        crate::risk::rules::assert_pages(RULES, CATEGORY);
     }
 }

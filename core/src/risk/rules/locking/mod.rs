@@ -267,6 +267,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_rule_has_its_page() {
+        crate::risk::rules::assert_pages(RULES, "locking");
+    }
+
+    #[test]
     fn identifiers_are_quoted_only_when_needed() {
         assert_eq!(ident("placed_at"), "placed_at");
         assert_eq!(ident("Placed"), "\"Placed\"");

@@ -35,13 +35,11 @@ pub const RULES: &[&Rule] = &[
 #[cfg(test)]
 mod test_support {
     use crate::risk::catalog::Catalog;
-    use crate::risk::context::Context;
-    use crate::risk::effects::effects_of;
     use crate::risk::finding::Finding;
     use crate::risk::rule::Rule;
     use crate::risk::state::ScriptState;
     use crate::risk::statement::{CreateTable, Operation, Statement, TransactionKind};
-    use crate::risk::testing::{name, state_after, statement, SameTypeOnly};
+    use crate::risk::testing::{name, run_at, state_after, statement};
 
     pub fn transaction(kind: TransactionKind) -> Statement {
         let tag = match kind {
@@ -102,15 +100,7 @@ mod test_support {
         catalog: &Catalog,
         state: &ScriptState,
     ) -> Option<Finding> {
-        let effects = effects_of(statement, catalog, state, &SameTypeOnly);
-        let context = Context {
-            statement,
-            effects: &effects,
-            catalog,
-            state,
-            last: true,
-        };
-        (rule.check)(&context)
+        run_at(rule, statement, catalog, state, true)
     }
 }
 

@@ -60,10 +60,7 @@ pub fn load(statements: &[Statement]) -> Catalog {
                 .unwrap_or_default();
             serde_json::from_str(&text).unwrap_or(Value::Null)
         };
-        let (qualifiers, bare): (Vec<Option<String>>, Vec<String>) = names
-            .iter()
-            .map(|n| (n.schema.clone(), n.name.clone()))
-            .unzip();
+        let (qualifiers, bare) = columns(&names);
         for row in array(&query(RESOLVE, vec![qualifiers.into(), bare.into()])) {
             if let (Some(i), Some(oid)) = (row[0].as_u64(), oid(&row[1])) {
                 catalog.names.insert(names[i as usize - 1].clone(), oid);
@@ -71,10 +68,7 @@ pub fn load(statements: &[Statement]) -> Catalog {
         }
 
         if !domains.is_empty() {
-            let (qualifiers, bare): (Vec<Option<String>>, Vec<String>) = domains
-                .iter()
-                .map(|n| (n.schema.clone(), n.name.clone()))
-                .unzip();
+            let (qualifiers, bare) = columns(&domains);
             for row in array(&query(DOMAIN_TABLES, vec![qualifiers.into(), bare.into()])) {
                 if let Some(i) = row[0].as_u64() {
                     let tables = array(&row[1]).iter().filter_map(oid).collect();
@@ -120,6 +114,14 @@ pub fn load(statements: &[Statement]) -> Catalog {
         }
     });
     catalog
+}
+
+/// Schemas and names of `names` as two arrays, for `unnest($1::text[], $2::text[])`.
+fn columns(names: &[Name]) -> (Vec<Option<String>>, Vec<String>) {
+    names
+        .iter()
+        .map(|n| (n.schema.clone(), n.name.clone()))
+        .unzip()
 }
 
 fn array(value: &Value) -> &[Value] {

@@ -552,7 +552,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 for constraint in &column.constraints {
-                    self.add_constraint(table, targets, constraint);
+                    self.add_constraint(targets, constraint);
                 }
             }
             AlterAction::DropColumn { column, cascade } => {
@@ -605,9 +605,7 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            AlterAction::AddConstraint(constraint) => {
-                self.add_constraint(table, targets, constraint)
-            }
+            AlterAction::AddConstraint(constraint) => self.add_constraint(targets, constraint),
             AlterAction::ValidateConstraint { name } => {
                 for &oid in targets {
                     self.scan(oid);
@@ -722,7 +720,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn add_constraint(&mut self, _table: &Relation, targets: &[u32], constraint: &Constraint) {
+    fn add_constraint(&mut self, targets: &[u32], constraint: &Constraint) {
         match constraint.kind {
             Some(ConstraintKind::ForeignKey) => {
                 if let Some(referenced) = constraint
@@ -1241,5 +1239,182 @@ pub fn action_label(action: &AlterAction) -> String {
         AlterAction::Inherit { .. } => "INHERIT".into(),
         AlterAction::NoInherit { .. } => "NO INHERIT".into(),
         AlterAction::Other { label } => label.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::risk::catalog::ForeignKey;
+    use crate::risk::testing::*;
+
+    fn locks(effects: &Effects) -> Vec<(String, LockMode)> {
+        effects
+            .locks
+            .iter()
+            .map(|l| (l.relation.clone(), l.mode))
+            .collect()
+    }
+
+    fn effects(statement: &Statement, catalog: &Catalog) -> Effects {
+        effects_of(statement, catalog, &ScriptState::default(), &SameTypeOnly)
+    }
+
+    fn foreign_key(referencing: u32, referenced: u32, on_delete: char) -> ForeignKey {
+        ForeignKey {
+            name: format!("fk_{referencing}"),
+            referencing,
+            columns: vec!["parent_id".into()],
+            referenced,
+            referenced_columns: vec!["id".into()],
+            on_delete,
+            index: 0,
+            validated: true,
+        }
+    }
+
+    /// parent(1) with partitions 2 and 3.
+    fn partitioned() -> Catalog {
+        let mut parent = table(1, "events", 0.0, &[("id", "int4", INT4)]);
+        parent.kind = RelKind::PartitionedTable;
+        parent.children = vec![2, 3];
+        let mut a = table(2, "events_a", 100.0, &[]);
+        let mut b = table(3, "events_b", 100.0, &[]);
+        a.partition_of = Some(1);
+        b.partition_of = Some(1);
+        catalog(vec![parent, a, b])
+    }
+
+    #[test]
+    fn alter_table_locks_partitions_unless_only() {
+        let catalog = partitioned();
+        let set_default = AlterAction::SetDefault {
+            column: "id".into(),
+        };
+        let mut statement = alter("events", set_default, AccessExclusive);
+        assert_eq!(effects(&statement, &catalog).locks.len(), 3);
+        if let Operation::AlterTable(alter) = &mut statement.operation {
+            alter.only = true;
+        }
+        assert_eq!(
+            locks(&effects(&statement, &catalog)),
+            [("public.events".to_string(), AccessExclusive)]
+        );
+    }
+
+    #[test]
+    fn an_index_lock_no_stronger_than_its_tables_is_implied() {
+        let mut orders = table(1, "orders", 10.0, &[("id", "int4", INT4)]);
+        let orders_idx = index(2, "orders_idx", &mut orders, &["id"]);
+        let catalog = catalog(vec![orders, orders_idx]);
+        let drop = statement(
+            "DROP INDEX",
+            Operation::Drop(Drop {
+                object: ObjectKind::Index,
+                names: vec![name("orders_idx")],
+                concurrently: false,
+                cascade: false,
+                missing_ok: false,
+            }),
+        );
+        assert_eq!(
+            locks(&effects(&drop, &catalog)),
+            [("public.orders".to_string(), AccessExclusive)]
+        );
+        let reindex = statement(
+            "REINDEX",
+            Operation::Reindex {
+                target: ReindexTarget::Index,
+                name: name("orders_idx"),
+                concurrently: false,
+            },
+        );
+        let found = effects(&reindex, &catalog);
+        assert_eq!(
+            locks(&found),
+            [
+                ("public.orders".to_string(), Share),
+                ("public.orders_idx".to_string(), AccessExclusive)
+            ]
+        );
+        assert!(found.rewrites);
+    }
+
+    #[test]
+    fn relations_created_earlier_in_the_script_are_not_locked() {
+        let create = statement(
+            "CREATE TABLE",
+            Operation::CreateTable(CreateTable {
+                relation: name("fresh"),
+                ..CreateTable::default()
+            }),
+        );
+        let catalog = catalog(vec![]);
+        let state = state_after(&[create], &catalog);
+        let index = statement(
+            "CREATE INDEX",
+            Operation::CreateIndex(CreateIndex {
+                relation: name("fresh"),
+                ..CreateIndex::default()
+            }),
+        );
+        let found = effects_of(&index, &catalog, &state, &SameTypeOnly);
+        assert!(found.locks.is_empty() && found.missing.is_empty());
+        assert!(found.target_is_new);
+    }
+
+    #[test]
+    fn delete_follows_foreign_keys_by_their_actions() {
+        let mut parent = table(1, "parents", 10.0, &[("id", "int4", INT4)]);
+        let mut child = table(2, "children", 10.0, &[]);
+        let mut grandchild = table(3, "grandchildren", 10.0, &[]);
+        let watcher = table(4, "watchers", 10.0, &[]);
+        parent.referenced_by = vec![foreign_key(2, 1, 'c'), foreign_key(4, 1, 'a')];
+        child.referenced_by = vec![foreign_key(3, 2, 'n')];
+        grandchild.foreign_keys = vec![foreign_key(3, 2, 'n')];
+        let catalog = catalog(vec![parent, child, grandchild, watcher]);
+        let delete = statement(
+            "DELETE",
+            Operation::Dml(Dml {
+                kind: DmlKind::Delete,
+                target: Some(name("parents")),
+                columns: Vec::new(),
+                filtered: true,
+                locks_rows: false,
+                reads: Vec::new(),
+                calls_functions: false,
+                sequences: Vec::new(),
+                writes: Vec::new(),
+            }),
+        );
+        assert_eq!(
+            locks(&effects(&delete, &catalog)),
+            [
+                ("public.children".to_string(), RowExclusive),
+                ("public.grandchildren".to_string(), RowExclusive),
+                ("public.parents".to_string(), RowExclusive),
+                ("public.watchers".to_string(), RowShare),
+            ]
+        );
+    }
+
+    #[test]
+    fn type_changes_ask_the_oracle_and_using_always_rewrites() {
+        let catalog = catalog(vec![table(1, "t", 10.0, &[("a", "int4", INT4)])]);
+        let change = |to: u32, using: bool| {
+            let action = AlterAction::AlterColumnType {
+                column: "a".into(),
+                new_type: type_ref("x", to),
+                using,
+            };
+            effects(&alter("t", action, AccessExclusive), &catalog)
+        };
+        assert!(!change(INT4, false).rewrites);
+        assert!(change(INT8, false).rewrites);
+        assert!(change(INT4, true).rewrites);
+        assert_eq!(
+            change(INT8, false).rewrite_causes,
+            [RewriteCause::ColumnType { column: "a".into() }]
+        );
     }
 }

@@ -735,7 +735,6 @@ struct TreeFacts {
     reads: Vec<Name>,
     ctes: Vec<String>,
     sequences: Vec<Name>,
-    calls_functions: bool,
 }
 
 unsafe fn tree_facts(node: *mut pg_sys::Node) -> TreeFacts {
@@ -754,7 +753,6 @@ unsafe fn tree_facts(node: *mut pg_sys::Node) -> TreeFacts {
             T::T_FuncCall => {
                 let call = &*n.cast::<pg_sys::FuncCall>();
                 let function = strings(call.funcname);
-                facts.calls_functions = true;
                 if matches!(
                     function.last().map(String::as_str),
                     Some("nextval" | "setval")
@@ -857,7 +855,6 @@ unsafe fn dml(node: *mut pg_sys::Node) -> Dml {
             filtered,
             locks_rows,
             reads,
-            calls_functions: facts.calls_functions,
             sequences: facts.sequences,
             writes,
         }

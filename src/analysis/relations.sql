@@ -6,7 +6,6 @@ SELECT coalesce(json_agg(json_build_object(
     'name', c.relname,
     'qualified', quote_ident(n.nspname) || '.' || quote_ident(c.relname),
     'kind', c.relkind,
-    'unlogged', c.relpersistence = 'u',
     'rows', c.reltuples,
     'pages', c.relpages,
     'table', (SELECT x.indrelid FROM pg_index x WHERE x.indexrelid = c.oid),

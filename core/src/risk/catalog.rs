@@ -65,8 +65,6 @@ pub struct Index {
     pub oid: u32,
     /// Key columns in order; `None` for an expression.
     pub columns: Vec<Option<String>>,
-    /// Columns used anywhere in the index (keys, expressions, predicate, INCLUDE).
-    pub uses_columns: Vec<String>,
     pub unique: bool,
     pub primary: bool,
     pub valid: bool,
@@ -113,7 +111,6 @@ pub struct Relation {
     /// `schema.name`, each part quoted as `quote_ident` would.
     pub qualified: String,
     pub kind: RelKind,
-    pub unlogged: bool,
     /// `pg_class.reltuples`; negative when never analysed.
     pub rows: f64,
     /// `pg_class.relpages`.
@@ -253,7 +250,6 @@ impl Relation {
             name: string(&value["name"]),
             qualified: string(&value["qualified"]),
             kind: RelKind::from_relkind(kind),
-            unlogged: value["unlogged"].as_bool().unwrap_or(false),
             rows: value["rows"].as_f64().unwrap_or(-1.0),
             pages: value["pages"].as_i64().unwrap_or(0),
             columns: items(&value["columns"])
@@ -279,7 +275,6 @@ impl Relation {
                         .collect();
                     Some(Index {
                         oid: oid(&x[0])?,
-                        uses_columns: columns.iter().flatten().cloned().collect(),
                         columns,
                         unique: x[2].as_bool().unwrap_or(false),
                         primary: x[3].as_bool().unwrap_or(false),
@@ -353,7 +348,7 @@ mod tests {
     fn relations_read_from_the_catalog_query() {
         let value = json!({
             "oid": "16401", "schema": "app", "name": "orders", "qualified": "app.orders",
-            "kind": "r", "unlogged": false, "rows": 300, "pages": 4, "table": null,
+            "kind": "r", "rows": 300, "pages": 4, "table": null,
             "partition_of": null, "default_partition": null, "children": ["16500"],
             "columns": [["id", "23", -1, "integer", true], ["email", "1043", 104, "character varying(100)", false]],
             "indexes": [["16410", ["id"], true, true, true], ["16415", [null], false, false, true]],

@@ -1382,7 +1382,6 @@ mod tests {
                 filtered: true,
                 locks_rows: false,
                 reads: Vec::new(),
-                calls_functions: false,
                 sequences: Vec::new(),
                 writes: Vec::new(),
             }),

@@ -293,8 +293,6 @@ pub struct Dml {
     /// Every other relation named (FROM, USING, subqueries, CTEs), some of which may be CTE
     /// names rather than relations.
     pub reads: Vec<Name>,
-    /// Functions called (calls can run anything).
-    pub calls_functions: bool,
     /// Sequences advanced or set by `nextval('...')` / `setval('...')`.
     pub sequences: Vec<Name>,
     /// CTEs that write (`WITH moved AS (DELETE ...)`), as statements of their own.

@@ -32,7 +32,6 @@ pub fn table(oid: u32, name: &str, rows: f64, columns: &[(&str, &str, u32)]) -> 
         name: name.into(),
         qualified: format!("public.{name}"),
         kind: RelKind::Table,
-        unlogged: false,
         rows,
         pages: (rows / 100.0).ceil() as i64,
         columns: columns
@@ -67,7 +66,6 @@ pub fn index(oid: u32, name: &str, table: &mut Relation, columns: &[&str]) -> Re
     table.indexes.push(Index {
         oid,
         columns: columns.iter().map(|c| Some(c.to_string())).collect(),
-        uses_columns: columns.iter().map(|c| c.to_string()).collect(),
         unique: false,
         primary: false,
         valid: true,

@@ -111,11 +111,14 @@ $$) - 'recommendations');
 -- Rules are listed with their default severity.
 SELECT count(*) AS rules, count(*) FILTER (WHERE severity = 'error') AS errors FROM confiture.risk_rules();
 
--- Static analysis locks nothing: the tables it reads about stay unlocked.
-BEGIN;
-SELECT count(*) FROM confiture.assess_risk('ALTER TABLE accounts ALTER COLUMN email TYPE text; TRUNCATE payments');
+-- Static analysis locks nothing and writes nothing: the tables it reads about stay unlocked,
+-- and it runs in a read-only transaction (as on a hot standby) without a transaction ID.
+BEGIN READ ONLY;
+SELECT count(*) FROM confiture.assess_risk('ALTER TABLE accounts ALTER COLUMN email TYPE text; TRUNCATE payments;
+ALTER TABLE accounts ADD COLUMN seen timestamptz DEFAULT now()');
 SELECT count(*) AS relation_locks FROM pg_locks
 WHERE locktype = 'relation' AND pid = pg_backend_pid() AND relation IN ('accounts'::regclass, 'payments'::regclass);
+SELECT txid_current_if_assigned() IS NULL AS no_transaction_id;
 COMMIT;
 
 -- Bad input: an ERROR that says what is wrong and where.

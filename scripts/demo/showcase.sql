@@ -141,7 +141,7 @@ FROM confiture.assess_risk(:'v14');
 \echo '=== Each finding carries the safe way to do the same thing, as runnable SQL'
 SELECT statement_no AS "#", f->>'rule' AS rule, f->>'safe_alternative' AS safe_alternative
 FROM confiture.assess_risk(:'v14'), jsonb_array_elements(findings) AS f
-WHERE f ? 'safe_alternative' AND f->>'rule' <> 'missing_lock_timeout'
+WHERE f ? 'safe_alternative' AND f->>'rule' NOT IN ('missing_lock_timeout', 'missing_statement_timeout')
 ORDER BY 1;
 
 \echo

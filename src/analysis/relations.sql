@@ -32,7 +32,7 @@ SELECT coalesce(json_agg(json_build_object(
                          k.confrelid,
                          ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u (attnum, ord)
                                JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.ord),
-                         k.confdeltype, k.conindid, k.convalidated))
+                         k.confdeltype, k.conindid, k.convalidated, k.confupdtype))
                      FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = c.oid),
     'referenced_by', (SELECT json_agg(json_build_array(
                           k.conname, k.conrelid,
@@ -41,7 +41,7 @@ SELECT coalesce(json_agg(json_build_object(
                           k.confrelid,
                           ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u (attnum, ord)
                                 JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.ord),
-                          k.confdeltype, k.conindid, k.convalidated))
+                          k.confdeltype, k.conindid, k.convalidated, k.confupdtype))
                       FROM pg_constraint k WHERE k.contype = 'f' AND k.confrelid = c.oid),
     'constraints', (SELECT json_agg(json_build_array(k.conname, k.contype, k.convalidated, nullif(k.conindid, 0)))
                     FROM pg_constraint k WHERE k.conrelid = c.oid),

@@ -81,6 +81,8 @@ pub struct ForeignKey {
     /// `pg_constraint.confdeltype`: `a` no action, `r` restrict, `c` cascade, `n` set null,
     /// `d` set default.
     pub on_delete: char,
+    /// `pg_constraint.confupdtype`, the same letters for updates of the referenced key.
+    pub on_update: char,
     /// The unique index on the referenced side it depends on.
     pub index: u32,
     pub validated: bool,
@@ -237,6 +239,10 @@ fn foreign_key(row: &Value) -> Option<ForeignKey> {
         on_delete: row[5].as_str()?.chars().next()?,
         index: oid(&row[6]).unwrap_or(0),
         validated: row[7].as_bool().unwrap_or(true),
+        on_update: row[8]
+            .as_str()
+            .and_then(|a| a.chars().next())
+            .unwrap_or('a'),
     })
 }
 
@@ -352,7 +358,7 @@ mod tests {
             "partition_of": null, "default_partition": null, "children": ["16500"],
             "columns": [["id", "23", -1, "integer", true], ["email", "1043", 104, "character varying(100)", false]],
             "indexes": [["16410", ["id"], true, true, true], ["16415", [null], false, false, true]],
-            "foreign_keys": [["orders_customer_fkey", "16401", ["customer_id"], "16300", ["id"], "a", "16310", true]],
+            "foreign_keys": [["orders_customer_fkey", "16401", ["customer_id"], "16300", ["id"], "a", "16310", true, "c"]],
             "referenced_by": null,
             "constraints": [["orders_pkey", "p", true, "16410"]],
             "not_null_checks": ["email"],
@@ -372,6 +378,7 @@ mod tests {
         assert_eq!(relation.indexes[1].columns, [None]);
         assert_eq!(relation.foreign_keys[0].referenced, 16300);
         assert_eq!(relation.foreign_keys[0].on_delete, 'a');
+        assert_eq!(relation.foreign_keys[0].on_update, 'c');
         assert_eq!(relation.constraints[0].index, Some(16410));
         assert_eq!(relation.owned_sequences, [(16399, "id".to_string())]);
         assert_eq!(relation.dependent_views[1].column, None);

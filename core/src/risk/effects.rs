@@ -1056,11 +1056,8 @@ impl<'a> Builder<'a> {
             for fk in &table.foreign_keys {
                 self.lock(fk.referenced, RowShare);
             }
-            if let Dml {
-                kind: DmlKind::Insert,
-                ..
-            } = dml
-            {
+            // Identity and serial defaults call nextval() for columns an INSERT leaves out.
+            if dml.kind == DmlKind::Insert {
                 let defaults: Vec<u32> = table
                     .owned_sequences
                     .iter()
@@ -1072,7 +1069,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        if writes_rows(DmlKind::Update) && dml.kind != DmlKind::Insert {
+        if writes_rows(DmlKind::Update) {
             let changed =
                 |columns: &[String]| columns.iter().any(|c| dml.columns.iter().any(|u| u == c));
             for fk in &table.foreign_keys {
@@ -1082,7 +1079,7 @@ impl<'a> Builder<'a> {
             }
             for fk in &table.referenced_by {
                 if changed(&fk.referenced_columns) {
-                    self.referencing_action(fk, fk.on_delete == 'c');
+                    self.referencing_action(fk, fk.on_update);
                 }
             }
         }
@@ -1110,13 +1107,16 @@ impl<'a> Builder<'a> {
     /// SHARE`), `CASCADE`/`SET NULL`/`SET DEFAULT` write them, recursively.
     fn delete_cascade(&mut self, table: &Relation) {
         for fk in &table.referenced_by {
-            self.referencing_action(fk, true);
+            self.referencing_action(fk, fk.on_delete);
         }
     }
 
-    fn referencing_action(&mut self, fk: &ForeignKey, follows_cascade: bool) {
-        let writes = matches!(fk.on_delete, 'c' | 'n' | 'd');
-        if !writes {
+    /// What the referential action `action` (`pg_constraint.confdeltype`/`confupdtype`) of
+    /// `fk` does to the referencing table when referenced keys go away: `NO ACTION`/`RESTRICT`
+    /// look for referencing rows (`FOR KEY SHARE`), the others write them; a cascaded delete
+    /// goes on to the tables referencing those.
+    fn referencing_action(&mut self, fk: &ForeignKey, action: char) {
+        if !matches!(action, 'c' | 'n' | 'd') {
             self.lock(fk.referencing, RowShare);
             return;
         }
@@ -1125,7 +1125,7 @@ impl<'a> Builder<'a> {
             .get(&fk.referencing)
             .is_some_and(|&m| m >= RowExclusive);
         self.lock(fk.referencing, RowExclusive);
-        if follows_cascade && fk.on_delete == 'c' && !already {
+        if fk.on_delete == 'c' && action == fk.on_delete && !already {
             if let Some(r) = self.catalog.get(fk.referencing) {
                 self.delete_cascade(r);
             }
@@ -1268,6 +1268,7 @@ mod tests {
             referenced,
             referenced_columns: vec!["id".into()],
             on_delete,
+            on_update: 'a',
             index: 0,
             validated: true,
         }
@@ -1395,6 +1396,43 @@ mod tests {
                 ("public.watchers".to_string(), RowShare),
             ]
         );
+    }
+
+    #[test]
+    fn updating_a_referenced_key_follows_the_on_update_action() {
+        let mut parent = table(1, "parents", 10.0, &[("id", "int4", INT4)]);
+        let mut cascading = foreign_key(2, 1, 'a');
+        cascading.on_update = 'c';
+        parent.referenced_by = vec![cascading, foreign_key(3, 1, 'c')];
+        let catalog = catalog(vec![
+            parent,
+            table(2, "cascading", 10.0, &[]),
+            table(3, "checking", 10.0, &[]),
+        ]);
+        let update = |column: &str| {
+            statement(
+                "UPDATE",
+                Operation::Dml(Dml {
+                    kind: DmlKind::Update,
+                    target: Some(name("parents")),
+                    columns: vec![column.to_string()],
+                    filtered: true,
+                    locks_rows: false,
+                    reads: Vec::new(),
+                    sequences: Vec::new(),
+                    writes: Vec::new(),
+                }),
+            )
+        };
+        assert_eq!(
+            locks(&effects(&update("id"), &catalog)),
+            [
+                ("public.cascading".to_string(), RowExclusive),
+                ("public.checking".to_string(), RowShare),
+                ("public.parents".to_string(), RowExclusive),
+            ]
+        );
+        assert_eq!(effects(&update("note"), &catalog).locks.len(), 1);
     }
 
     #[test]

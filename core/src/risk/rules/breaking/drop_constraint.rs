@@ -101,6 +101,7 @@ mod tests {
             referenced: 1,
             referenced_columns: vec!["id".into()],
             on_delete: 'c',
+            on_update: 'a',
             index: 0,
             validated: true,
         };

@@ -87,6 +87,7 @@ mod tests {
             referenced,
             referenced_columns: vec!["id".into()],
             on_delete: 'a',
+            on_update: 'a',
             index: 0,
             validated: true,
         };

@@ -89,6 +89,7 @@ mod tests {
             referenced: 1,
             referenced_columns: vec!["id".into()],
             on_delete: 'a',
+            on_update: 'a',
             index: 0,
             validated: true,
         };

@@ -26,11 +26,7 @@ impl<'a> Context<'a> {
 
     /// The existing relation `name` names, unless the script created it earlier.
     pub fn existing(&self, name: &Name) -> Option<&'a Relation> {
-        if self.state.is_created(name) {
-            None
-        } else {
-            self.catalog.resolve(name)
-        }
+        self.state.existing(self.catalog, name)
     }
 
     /// The statement works on existing data that other sessions use: not on a relation

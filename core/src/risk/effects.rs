@@ -187,7 +187,7 @@ impl<'a> Builder<'a> {
         if self.state.is_created(name) {
             return None;
         }
-        let found = self.catalog.resolve(name);
+        let found = self.state.existing(self.catalog, name);
         if found.is_none() && !self.effects.missing.contains(name) {
             self.effects.missing.push(name.clone());
         }
@@ -254,10 +254,7 @@ impl<'a> Builder<'a> {
 
     /// Like [`Self::existing`], for names that may be CTEs or functions rather than relations.
     fn existing_quiet(&self, name: &Name) -> Option<&'a Relation> {
-        if self.state.is_created(name) {
-            return None;
-        }
-        self.catalog.resolve(name)
+        self.state.existing(self.catalog, name)
     }
 
     fn operation(&mut self, operation: &Operation) {
@@ -1362,6 +1359,36 @@ mod tests {
         let found = effects_of(&index, &catalog, &state, &SameTypeOnly);
         assert!(found.locks.is_empty() && found.missing.is_empty());
         assert!(found.target_is_new);
+    }
+
+    #[test]
+    fn a_table_renamed_earlier_in_the_script_is_found_under_its_new_name() {
+        let catalog = catalog(vec![table(1, "orders", 10.0, &[("id", "int4", INT4)])]);
+        let rename = statement(
+            "ALTER TABLE",
+            Operation::Rename(Rename {
+                object: ObjectKind::Table,
+                relation: Some(name("orders")),
+                relation_kind: ObjectKind::Table,
+                old_name: None,
+                new_name: "purchases".into(),
+            }),
+        );
+        let state = state_after(&[rename], &catalog);
+        let set_default = AlterAction::SetDefault {
+            column: "id".into(),
+        };
+        let found = effects_of(
+            &alter("purchases", set_default, AccessExclusive),
+            &catalog,
+            &state,
+            &SameTypeOnly,
+        );
+        assert!(found.missing.is_empty());
+        assert_eq!(
+            locks(&found),
+            [("public.orders".to_string(), AccessExclusive)]
+        );
     }
 
     #[test]

@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
+use super::catalog::{Catalog, Relation};
 use super::effects::Effects;
-use super::statement::{AlterAction, ConstraintKind, Name, Operation, Statement, TransactionKind};
+use super::statement::{
+    AlterAction, ConstraintKind, Name, ObjectKind, Operation, Rename, Statement, TransactionKind,
+};
 use crate::LockMode;
 
 /// A strong lock taken inside a transaction block, held until it ends.
@@ -26,6 +29,8 @@ pub struct ScriptState {
     pub statement_timeout: Option<String>,
     /// Relations created earlier in the script (as named, and by bare name).
     created: Vec<Name>,
+    /// Existing relations renamed earlier in the script: their new name and OID.
+    renamed: Vec<(Name, u32)>,
     /// Locks that block writes, taken on existing relations in the open transaction block.
     pub held: Vec<HeldLock>,
     /// Constraints added `NOT VALID` in the open transaction block: (table, constraint).
@@ -48,6 +53,22 @@ impl ScriptState {
             c.name == name.name
                 && (c.schema.is_none() || name.schema.is_none() || c.schema == name.schema)
         })
+    }
+
+    /// The existing relation `name` refers to at this point of the script: none if the script
+    /// created it, the renamed one under its new name, otherwise the catalog's.
+    pub fn existing<'c>(&self, catalog: &'c Catalog, name: &Name) -> Option<&'c Relation> {
+        if self.is_created(name) {
+            return None;
+        }
+        let renamed = self.renamed.iter().rev().find(|(new, _)| {
+            new.name == name.name
+                && (new.schema.is_none() || name.schema.is_none() || new.schema == name.schema)
+        });
+        match renamed {
+            Some((_, oid)) => catalog.get(*oid),
+            None => catalog.resolve(name),
+        }
     }
 
     pub fn in_transaction(&self) -> bool {
@@ -81,6 +102,23 @@ impl ScriptState {
                 }
             }
             Operation::CreateTable(create) => self.remember_created(&create.relation),
+            Operation::Rename(Rename {
+                object:
+                    ObjectKind::Table
+                    | ObjectKind::View
+                    | ObjectKind::MaterializedView
+                    | ObjectKind::Sequence
+                    | ObjectKind::Index
+                    | ObjectKind::ForeignTable,
+                relation: Some(old),
+                new_name,
+                ..
+            }) => {
+                if let Some(oid) = effects.target_oid {
+                    let new = Name::new(old.schema.as_deref(), new_name);
+                    self.renamed.push((new, oid));
+                }
+            }
             Operation::CreateView { view, .. } => self.remember_created(view),
             Operation::CreateSequence { sequence } => self.remember_created(sequence),
             Operation::CreateIndex(index) => {

@@ -108,8 +108,11 @@ pub fn load(statements: &[Statement]) -> Catalog {
                 .filter_map(Relation::from_json)
                 .collect();
             wanted = loaded.iter().flat_map(Relation::neighbours).collect();
-            for relation in loaded {
-                catalog.relations.insert(relation.oid, relation);
+            let indexes: Vec<Relation> =
+                loaded.iter().flat_map(Relation::index_relations).collect();
+            for relation in loaded.into_iter().chain(indexes) {
+                // A relation loaded with its own facts keeps them.
+                catalog.relations.entry(relation.oid).or_insert(relation);
             }
         }
     });

@@ -23,8 +23,9 @@ SELECT coalesce(json_agg(json_build_object(
                     ARRAY(SELECT a.attname FROM unnest(x.indkey[0:x.indnkeyatts - 1]) WITH ORDINALITY k (attnum, ord)
                           LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
                           ORDER BY k.ord),
-                    x.indisunique, x.indisprimary, x.indisvalid))
-                FROM pg_index x WHERE x.indrelid = c.oid),
+                    x.indisunique, x.indisprimary, x.indisvalid,
+                    i.relname, i.relkind, quote_ident(n.nspname) || '.' || quote_ident(i.relname)))
+                FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid),
     'foreign_keys', (SELECT json_agg(json_build_array(
                          k.conname, k.conrelid,
                          ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u (attnum, ord)
@@ -34,15 +35,7 @@ SELECT coalesce(json_agg(json_build_object(
                                JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.ord),
                          k.confdeltype, k.conindid, k.convalidated, k.confupdtype))
                      FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = c.oid),
-    'referenced_by', (SELECT json_agg(json_build_array(
-                          k.conname, k.conrelid,
-                          ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u (attnum, ord)
-                                JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.ord),
-                          k.confrelid,
-                          ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u (attnum, ord)
-                                JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.ord),
-                          k.confdeltype, k.conindid, k.convalidated, k.confupdtype))
-                      FROM pg_constraint k WHERE k.contype = 'f' AND k.confrelid = c.oid),
+    'referenced_by', r.referenced_by,
     'constraints', (SELECT json_agg(json_build_array(k.conname, k.contype, k.convalidated, nullif(k.conindid, 0)))
                     FROM pg_constraint k WHERE k.conrelid = c.oid),
     'not_null_checks', ARRAY(SELECT m[1] FROM pg_constraint k
@@ -69,4 +62,17 @@ SELECT coalesce(json_agg(json_build_object(
 )), '[]')::text
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+-- pg_constraint has no index on confrelid: one pass over it for every relation asked about.
+LEFT JOIN (SELECT k.confrelid,
+                  json_agg(json_build_array(
+                      k.conname, k.conrelid,
+                      ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u (attnum, ord)
+                            JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.ord),
+                      k.confrelid,
+                      ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u (attnum, ord)
+                            JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.ord),
+                      k.confdeltype, k.conindid, k.convalidated, k.confupdtype)) AS referenced_by
+           FROM pg_constraint k
+           WHERE k.contype = 'f' AND k.confrelid = ANY ($1)
+           GROUP BY k.confrelid) r ON r.confrelid = c.oid
 WHERE c.oid = ANY ($1)

@@ -63,6 +63,11 @@ pub struct Column {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Index {
     pub oid: u32,
+    pub name: String,
+    /// `schema.name`, quoted as `quote_ident` would.
+    pub qualified: String,
+    /// `i`, or `I` for the index of a partitioned table.
+    pub partitioned: bool,
     /// Key columns in order; `None` for an expression.
     pub columns: Vec<Option<String>>,
     pub unique: bool,
@@ -281,6 +286,9 @@ impl Relation {
                         .collect();
                     Some(Index {
                         oid: oid(&x[0])?,
+                        name: string(&x[5]),
+                        qualified: string(&x[7]),
+                        partitioned: x[6].as_str() == Some("I"),
                         columns,
                         unique: x[2].as_bool().unwrap_or(false),
                         primary: x[3].as_bool().unwrap_or(false),
@@ -329,13 +337,44 @@ impl Relation {
         })
     }
 
-    /// Every relation this one refers to, whose facts the analysis may need too.
+    /// Its indexes as relations, with what their table's facts say of them: enough to name
+    /// them and to tell their table, without loading them.
+    pub fn index_relations(&self) -> impl Iterator<Item = Relation> + '_ {
+        self.indexes.iter().map(|index| Relation {
+            oid: index.oid,
+            schema: self.schema.clone(),
+            qualified: index.qualified.clone(),
+            name: index.name.clone(),
+            kind: if index.partitioned {
+                RelKind::PartitionedIndex
+            } else {
+                RelKind::Index
+            },
+            rows: -1.0,
+            pages: 0,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            table: Some(self.oid),
+            children: Vec::new(),
+            partition_of: None,
+            default_partition: None,
+            foreign_keys: Vec::new(),
+            referenced_by: Vec::new(),
+            constraints: Vec::new(),
+            not_null_checks: Vec::new(),
+            owned_sequences: Vec::new(),
+            dependent_views: Vec::new(),
+            reads: Vec::new(),
+        })
+    }
+
+    /// Every relation this one refers to, whose facts the analysis may need too (its indexes
+    /// come with it: [`Relation::index_relations`]).
     pub fn neighbours(&self) -> Vec<u32> {
         let mut related: Vec<u32> = self.children.clone();
         related.extend(self.table);
         related.extend(self.partition_of);
         related.extend(self.default_partition);
-        related.extend(self.indexes.iter().map(|i| i.oid));
         related.extend(self.foreign_keys.iter().map(|fk| fk.referenced));
         related.extend(self.referenced_by.iter().map(|fk| fk.referencing));
         related.extend(self.owned_sequences.iter().map(|s| s.0));
@@ -357,7 +396,8 @@ mod tests {
             "kind": "r", "rows": 300, "pages": 4, "table": null,
             "partition_of": null, "default_partition": null, "children": ["16500"],
             "columns": [["id", "23", -1, "integer", true], ["email", "1043", 104, "character varying(100)", false]],
-            "indexes": [["16410", ["id"], true, true, true], ["16415", [null], false, false, true]],
+            "indexes": [["16410", ["id"], true, true, true, "orders_pkey", "i", "app.orders_pkey"],
+                        ["16415", [null], false, false, true, "orders_lower_idx", "i", "app.orders_lower_idx"]],
             "foreign_keys": [["orders_customer_fkey", "16401", ["customer_id"], "16300", ["id"], "a", "16310", true, "c"]],
             "referenced_by": null,
             "constraints": [["orders_pkey", "p", true, "16410"]],
@@ -385,9 +425,12 @@ mod tests {
         assert_eq!(relation.bytes(), 4 * 8192);
         let mut neighbours = relation.neighbours();
         neighbours.sort_unstable();
+        assert_eq!(neighbours, [16300, 16399, 16500, 16600, 16601]);
+        let indexes: Vec<Relation> = relation.index_relations().collect();
+        assert_eq!(indexes[1].qualified, "app.orders_lower_idx");
         assert_eq!(
-            neighbours,
-            [16300, 16399, 16410, 16415, 16500, 16600, 16601]
+            (indexes[1].kind, indexes[1].table),
+            (RelKind::Index, Some(16401))
         );
     }
 }

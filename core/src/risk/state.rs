@@ -27,8 +27,9 @@ pub struct ScriptState {
     /// Values set with `SET lock_timeout` / `SET statement_timeout` (not `0`).
     pub lock_timeout: Option<String>,
     pub statement_timeout: Option<String>,
-    /// Relations created earlier in the script (as named, and by bare name).
-    created: Vec<Name>,
+    /// Relations created earlier in the script: by bare name, the schemas they were created in
+    /// (`None`: not qualified). A map, since every statement looks names up here.
+    created: HashMap<String, Vec<Option<String>>>,
     /// Existing relations renamed earlier in the script: their new name and OID.
     renamed: Vec<(Name, u32)>,
     /// Locks that block writes, taken on existing relations in the open transaction block.
@@ -43,15 +44,19 @@ pub struct ScriptState {
 
 impl ScriptState {
     pub fn remember_created(&mut self, name: &Name) {
-        self.created.push(name.clone());
+        self.created
+            .entry(name.name.clone())
+            .or_default()
+            .push(name.schema.clone());
     }
 
     /// Whether `name` was created earlier in the script. A bare name matches a creation in
     /// any schema, a qualified one a creation in its schema or without one.
     pub fn is_created(&self, name: &Name) -> bool {
-        self.created.iter().any(|c| {
-            c.name == name.name
-                && (c.schema.is_none() || name.schema.is_none() || c.schema == name.schema)
+        self.created.get(&name.name).is_some_and(|schemas| {
+            schemas
+                .iter()
+                .any(|s| s.is_none() || name.schema.is_none() || *s == name.schema)
         })
     }
 

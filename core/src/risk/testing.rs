@@ -65,6 +65,9 @@ pub fn table(oid: u32, name: &str, rows: f64, columns: &[(&str, &str, u32)]) -> 
 pub fn index(oid: u32, name: &str, table: &mut Relation, columns: &[&str]) -> Relation {
     table.indexes.push(Index {
         oid,
+        name: name.to_string(),
+        qualified: format!("public.{name}"),
+        partitioned: false,
         columns: columns.iter().map(|c| Some(c.to_string())).collect(),
         unique: false,
         primary: false,

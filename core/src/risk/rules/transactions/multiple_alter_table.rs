@@ -48,11 +48,21 @@ fn check(context: &Context) -> Option<Finding> {
     if on_purpose {
         return None;
     }
-    let numbers: Vec<String> = earlier.iter().map(usize::to_string).collect();
+    // The latest few: a long script altering one table many times would otherwise repeat its
+    // whole history in every finding.
+    const SHOWN: usize = 3;
+    let latest: Vec<String> = earlier[earlier.len().saturating_sub(SHOWN)..]
+        .iter()
+        .map(usize::to_string)
+        .collect();
+    let numbers = match earlier.len() - latest.len() {
+        0 => latest.join(", "),
+        more => format!("{} and {more} before", latest.join(", ")),
+    };
     Some(RULE.finding(format!(
         "{table} was already altered by {} {}: each ALTER TABLE takes the table's lock again, and rewrites it again if it rewrites. Subcommands can be combined in one ALTER TABLE, separated by commas.",
         plural(earlier.len(), "statement", "statements"),
-        numbers.join(", ")
+        numbers
     )))
 }
 
@@ -99,6 +109,21 @@ mod tests {
         let once = state_after(&script[..1], &catalog);
         let found = run_with(&RULE, &drop_default("orders"), &catalog, &once).unwrap();
         assert!(found.message.contains("by statement 1:"));
+    }
+
+    #[test]
+    fn names_only_the_latest_earlier_statements() {
+        let catalog = orders();
+        let script: Vec<Statement> = (0..6).map(|_| drop_default("orders")).collect();
+        let state = state_after(&script, &catalog);
+        let found = run_with(&RULE, &drop_default("orders"), &catalog, &state).unwrap();
+        assert!(
+            found
+                .message
+                .contains("by statements 4, 5, 6 and 3 before:"),
+            "{}",
+            found.message
+        );
     }
 
     #[test]

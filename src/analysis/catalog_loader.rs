@@ -37,8 +37,8 @@ FROM unnest($1::text[]) AS s (name)
 CROSS JOIN LATERAL (SELECT ARRAY(SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                                  WHERE n.nspname = s.name) AS members) m";
 
-/// How many rounds of neighbours to follow (partition trees are loaded whole in the first
-/// rounds; foreign keys of foreign keys matter for TRUNCATE ... CASCADE and DELETE cascades).
+/// How many rounds of neighbours to follow: deep enough for partitions of partitions, views of
+/// views and the cascades of TRUNCATE ... CASCADE and DELETE.
 const ROUNDS: usize = 4;
 
 /// The catalog facts `statements` need.
@@ -96,8 +96,14 @@ pub fn load(statements: &[Statement]) -> Catalog {
                 .flat_map(|d| d.tables.iter().copied()),
         );
         wanted.extend(catalog.schemas.values().flatten().copied());
+        // Foreign keys of foreign keys matter only where referential actions cascade; otherwise
+        // neighbours of neighbours are followed through partition trees and views alone (a
+        // large, densely linked catalog would otherwise be loaded whole).
+        let cascades = statements
+            .iter()
+            .any(|s| s.operation.cascades_through_foreign_keys());
         let mut seen = HashSet::new();
-        for _ in 0..ROUNDS {
+        for round in 0..ROUNDS {
             wanted.retain(|oid| seen.insert(*oid));
             if wanted.is_empty() {
                 break;
@@ -107,7 +113,11 @@ pub fn load(statements: &[Statement]) -> Catalog {
                 .iter()
                 .filter_map(Relation::from_json)
                 .collect();
-            wanted = loaded.iter().flat_map(Relation::neighbours).collect();
+            wanted = if round == 0 || cascades {
+                loaded.iter().flat_map(Relation::neighbours).collect()
+            } else {
+                loaded.iter().flat_map(Relation::structure).collect()
+            };
             let indexes: Vec<Relation> =
                 loaded.iter().flat_map(Relation::index_relations).collect();
             for relation in loaded.into_iter().chain(indexes) {

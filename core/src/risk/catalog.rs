@@ -368,6 +368,15 @@ impl Relation {
         })
     }
 
+    /// The relations whose facts the analysis needs when this one is only a neighbour of what a
+    /// statement names: partitions and children (locked with their parent, recursively) and,
+    /// for a view, what it reads (read with it, recursively).
+    pub fn structure(&self) -> Vec<u32> {
+        let mut related = self.children.clone();
+        related.extend(&self.reads);
+        related
+    }
+
     /// Every relation this one refers to, whose facts the analysis may need too (its indexes
     /// come with it: [`Relation::index_relations`]).
     pub fn neighbours(&self) -> Vec<u32> {

@@ -514,6 +514,21 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// Whether the statement's effects follow foreign keys beyond the tables it names: rows
+    /// deleted or keys updated (referential actions cascade), `TRUNCATE ... CASCADE`.
+    pub fn cascades_through_foreign_keys(&self) -> bool {
+        match self {
+            Operation::Truncate { cascade, .. } => *cascade,
+            Operation::Dml(dml) => {
+                matches!(dml.kind, DmlKind::Delete | DmlKind::Update | DmlKind::Merge)
+                    || dml.writes.iter().any(|w| w.kind != DmlKind::Insert)
+            }
+            _ => false,
+        }
+    }
+}
+
 fn references_of(constraint: &Constraint) -> Option<&Name> {
     constraint.references.as_ref()
 }

@@ -144,6 +144,32 @@ pub struct Relation {
 }
 
 impl Relation {
+    /// A relation with no facts beyond its name and kind (never analysed, no storage read).
+    pub fn new(oid: u32, schema: &str, name: &str, qualified: &str, kind: RelKind) -> Self {
+        Relation {
+            oid,
+            schema: schema.to_string(),
+            name: name.to_string(),
+            qualified: qualified.to_string(),
+            kind,
+            rows: -1.0,
+            pages: 0,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            table: None,
+            children: Vec::new(),
+            partition_of: None,
+            default_partition: None,
+            foreign_keys: Vec::new(),
+            referenced_by: Vec::new(),
+            constraints: Vec::new(),
+            not_null_checks: Vec::new(),
+            owned_sequences: Vec::new(),
+            dependent_views: Vec::new(),
+            reads: Vec::new(),
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -340,31 +366,16 @@ impl Relation {
     /// Its indexes as relations, with what their table's facts say of them: enough to name
     /// them and to tell their table, without loading them.
     pub fn index_relations(&self) -> impl Iterator<Item = Relation> + '_ {
-        self.indexes.iter().map(|index| Relation {
-            oid: index.oid,
-            schema: self.schema.clone(),
-            qualified: index.qualified.clone(),
-            name: index.name.clone(),
-            kind: if index.partitioned {
+        self.indexes.iter().map(|index| {
+            let kind = if index.partitioned {
                 RelKind::PartitionedIndex
             } else {
                 RelKind::Index
-            },
-            rows: -1.0,
-            pages: 0,
-            columns: Vec::new(),
-            indexes: Vec::new(),
-            table: Some(self.oid),
-            children: Vec::new(),
-            partition_of: None,
-            default_partition: None,
-            foreign_keys: Vec::new(),
-            referenced_by: Vec::new(),
-            constraints: Vec::new(),
-            not_null_checks: Vec::new(),
-            owned_sequences: Vec::new(),
-            dependent_views: Vec::new(),
-            reads: Vec::new(),
+            };
+            let mut relation =
+                Relation::new(index.oid, &self.schema, &index.name, &index.qualified, kind);
+            relation.table = Some(self.oid);
+            relation
         })
     }
 

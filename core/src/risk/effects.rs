@@ -210,6 +210,21 @@ impl<'a> Builder<'a> {
     }
 
     /// Rewrites `oid`: its rows are read and written again, under the lock.
+    /// The existing relations of a statement that names several: the first is its target.
+    fn named(&mut self, names: &[Name]) -> Vec<&'a Relation> {
+        let mut found = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let relation = if i == 0 {
+                self.target(name)
+            } else {
+                self.existing(name)
+            };
+            found.extend(relation);
+        }
+        found
+    }
+
+    /// Rewrites `oid`: its rows are read and written again, under the lock.
     fn rewrite(&mut self, oid: u32, cause: RewriteCause) {
         self.new_storage(cause);
         self.scan(oid);
@@ -340,41 +355,29 @@ impl<'a> Builder<'a> {
                     (false, true) => "ANALYZE",
                     (false, false) => "VACUUM",
                 });
-                for (i, name) in tables.iter().enumerate() {
-                    let relation = if i == 0 {
-                        self.target(name)
-                    } else {
-                        self.existing(name)
-                    };
-                    if let Some(r) = relation {
-                        self.lock_tree(
-                            r.oid,
-                            if *full {
-                                AccessExclusive
-                            } else {
-                                ShareUpdateExclusive
-                            },
-                        );
+                for r in self.named(tables) {
+                    self.lock_tree(
+                        r.oid,
                         if *full {
-                            self.rewrite(r.oid, command("VACUUM FULL"));
+                            AccessExclusive
                         } else {
-                            self.scan(r.oid);
-                        }
+                            ShareUpdateExclusive
+                        },
+                    );
+                    if *full {
+                        self.rewrite(r.oid, command("VACUUM FULL"));
+                    } else {
+                        self.scan(r.oid);
                     }
                 }
             }
             Operation::LockTable { tables, mode, only } => {
                 self.action("LOCK TABLE");
-                for (i, name) in tables.iter().enumerate() {
-                    let relation = if i == 0 {
-                        self.target(name)
+                for r in self.named(tables) {
+                    if *only {
+                        self.lock(r.oid, *mode);
                     } else {
-                        self.existing(name)
-                    };
-                    match relation {
-                        Some(r) if *only => self.lock(r.oid, *mode),
-                        Some(r) => self.read(r.oid, *mode),
-                        None => {}
+                        self.read(r.oid, *mode);
                     }
                 }
             }
@@ -927,15 +930,8 @@ impl<'a> Builder<'a> {
     fn truncate(&mut self, tables: &[Name], cascade: bool, restart_identity: bool) {
         self.action("TRUNCATE");
         let mut truncated = Vec::new();
-        for (i, name) in tables.iter().enumerate() {
-            let relation = if i == 0 {
-                self.target(name)
-            } else {
-                self.existing(name)
-            };
-            if let Some(r) = relation {
-                truncated.extend(self.catalog.with_descendants(r.oid));
-            }
+        for r in self.named(tables) {
+            truncated.extend(self.catalog.with_descendants(r.oid));
         }
         // CASCADE: every table referencing a truncated one, recursively.
         let mut next = 0;

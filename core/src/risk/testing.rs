@@ -26,39 +26,28 @@ pub const VARCHAR: u32 = 1043;
 /// A table `public.<name>` with `rows` rows in `pages` pages and the given columns
 /// (name, type name, type OID).
 pub fn table(oid: u32, name: &str, rows: f64, columns: &[(&str, &str, u32)]) -> Relation {
-    Relation {
+    let mut relation = Relation::new(
         oid,
-        schema: "public".into(),
-        name: name.into(),
-        qualified: format!("public.{name}"),
-        kind: RelKind::Table,
-        rows,
-        pages: (rows / 100.0).ceil() as i64,
-        columns: columns
-            .iter()
-            .map(|(name, type_name, oid)| Column {
-                name: name.to_string(),
-                type_id: TypeId {
-                    oid: *oid,
-                    typmod: -1,
-                },
-                type_name: type_name.to_string(),
-                not_null: false,
-            })
-            .collect(),
-        indexes: Vec::new(),
-        table: None,
-        children: Vec::new(),
-        partition_of: None,
-        default_partition: None,
-        foreign_keys: Vec::new(),
-        referenced_by: Vec::new(),
-        constraints: Vec::new(),
-        not_null_checks: Vec::new(),
-        owned_sequences: Vec::new(),
-        dependent_views: Vec::new(),
-        reads: Vec::new(),
-    }
+        "public",
+        name,
+        &format!("public.{name}"),
+        RelKind::Table,
+    );
+    relation.rows = rows;
+    relation.pages = (rows / 100.0).ceil() as i64;
+    relation.columns = columns
+        .iter()
+        .map(|(name, type_name, oid)| Column {
+            name: name.to_string(),
+            type_id: TypeId {
+                oid: *oid,
+                typmod: -1,
+            },
+            type_name: type_name.to_string(),
+            not_null: false,
+        })
+        .collect();
+    relation
 }
 
 /// An index `public.<name>` of `table` on `columns`; adds it to the table too.

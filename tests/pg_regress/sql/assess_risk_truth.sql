@@ -94,50 +94,25 @@ INSERT INTO truth.cases (sql) VALUES
 ('CREATE TYPE truth.size AS ENUM (''s'', ''m'', ''l'')'),
 ('CREATE SCHEMA truth_more');
 
--- What `statement` really does, read around it in a subtransaction that the RAISE rolls back:
--- {"locks": ["relation mode", ...], "rewrites": bool}.
-CREATE FUNCTION truth.observe_risk(statement text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    locks_before jsonb;
-    rels_before jsonb;
-    locks_after jsonb;
-    rels_after jsonb;
-    result jsonb;
-    detail text;
-BEGIN
-    BEGIN
-        locks_before := truth.held_locks();
-        rels_before := truth.relations();
-        EXECUTE statement;
-        locks_after := truth.held_locks();
-        rels_after := truth.relations();
-        SELECT jsonb_build_object(
+-- What `statement` really does: {"locks": ["relation mode", ...], "rewrites": bool}.
+CREATE FUNCTION truth.observe_risk(statement text) RETURNS jsonb LANGUAGE sql VOLATILE
+RETURN (SELECT CASE WHEN o ? 'error' THEN o ELSE jsonb_build_object(
             'locks', coalesce((
                 SELECT jsonb_agg((rel->>'name') || ' ' || (truth.lock_modes())[a.value::int]
                                  ORDER BY rel->>'name' COLLATE "C")
-                FROM jsonb_each(locks_after) a
-                LEFT JOIN jsonb_each(locks_before) b ON b.key = a.key
-                CROSS JOIN LATERAL (SELECT rels_before -> a.key AS rel) r
+                FROM jsonb_each(o->'locks_after') a
+                LEFT JOIN jsonb_each(o->'locks_before') b ON b.key = a.key
+                CROSS JOIN LATERAL (SELECT o->'relations_before'->a.key AS rel) r
                 WHERE (b.value IS NULL OR b.value::int < a.value::int)
                   AND rel IS NOT NULL AND rel->>'schema' <> 'pg_toast'
                   AND NOT (rel->>'kind' IN ('i', 'I')
-                           AND coalesce((locks_after ->> (rel->>'table'))::int, 0) >= a.value::int)), '[]'),
+                           AND coalesce((o->'locks_after'->>(rel->>'table'))::int, 0) >= a.value::int)), '[]'),
             'rewrites', EXISTS (
-                SELECT FROM jsonb_each(rels_after) aft
-                JOIN jsonb_each(rels_before) bef ON bef.key = aft.key
+                SELECT FROM jsonb_each(o->'relations_after') aft
+                JOIN jsonb_each(o->'relations_before') bef ON bef.key = aft.key
                 WHERE aft.value->>'schema' <> 'pg_toast'
-                  AND aft.value->'filenode' <> bef.value->'filenode'))
-        INTO result;
-        RAISE EXCEPTION USING ERRCODE = 'CFTRU', MESSAGE = 'observed', DETAIL = result::text;
-    EXCEPTION
-        WHEN SQLSTATE 'CFTRU' THEN
-            GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-            RETURN detail::jsonb;
-        WHEN OTHERS THEN
-            RETURN jsonb_build_object('error', SQLSTATE || ': ' || SQLERRM);
-    END;
-END
-$$;
+                  AND aft.value->'filenode' <> bef.value->'filenode')) END
+        FROM truth.around(statement) o);
 
 -- What confiture.assess_risk predicts for `statement`, in the same shape.
 CREATE FUNCTION truth.predict(statement text) RETURNS jsonb LANGUAGE sql STABLE

@@ -17,48 +17,24 @@
 ------------------------------------------------------------------------------------------------
 -- What `statement` really does: {"locks": [{relation, mode}...], "rewritten": [...]}, both
 -- sorted, read around the statement in a subtransaction that the final RAISE rolls back.
-CREATE FUNCTION truth.observe(statement text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    locks_before jsonb;
-    rels_before jsonb;
-    locks_after jsonb;
-    rels_after jsonb;
-    result jsonb;
-    detail text;
-BEGIN
-    BEGIN
-        locks_before := truth.held_locks();
-        rels_before := truth.relations();
-        EXECUTE statement;
-        locks_after := truth.held_locks();
-        rels_after := truth.relations();
-        SELECT jsonb_build_object(
+CREATE FUNCTION truth.observe(statement text) RETURNS jsonb LANGUAGE sql VOLATILE
+RETURN (SELECT CASE WHEN o ? 'error' THEN o ELSE jsonb_build_object(
             'locks', coalesce((
                 SELECT jsonb_agg(jsonb_build_object('relation', rel->>'name',
                                                     'mode', (truth.lock_modes())[a.value::int])
                                  ORDER BY rel->>'name' COLLATE "C", (truth.lock_modes())[a.value::int] COLLATE "C")
-                FROM jsonb_each(locks_after) a
-                LEFT JOIN jsonb_each(locks_before) b ON b.key = a.key
-                CROSS JOIN LATERAL (SELECT coalesce(rels_after -> a.key, rels_before -> a.key) AS rel) r
+                FROM jsonb_each(o->'locks_after') a
+                LEFT JOIN jsonb_each(o->'locks_before') b ON b.key = a.key
+                CROSS JOIN LATERAL (SELECT coalesce(o->'relations_after'->a.key, o->'relations_before'->a.key) AS rel) r
                 WHERE (b.value IS NULL OR b.value::int < a.value::int)
                   AND rel IS NOT NULL AND rel->>'schema' <> 'pg_toast'), '[]'),
             'rewritten', coalesce((
                 SELECT jsonb_agg(aft.value->>'name' ORDER BY aft.value->>'name' COLLATE "C")
-                FROM jsonb_each(rels_after) aft
-                JOIN jsonb_each(rels_before) bef ON bef.key = aft.key
+                FROM jsonb_each(o->'relations_after') aft
+                JOIN jsonb_each(o->'relations_before') bef ON bef.key = aft.key
                 WHERE aft.value->>'schema' <> 'pg_toast'
-                  AND aft.value->'filenode' <> bef.value->'filenode'), '[]'))
-        INTO result;
-        RAISE EXCEPTION USING ERRCODE = 'CFTRU', MESSAGE = 'observed', DETAIL = result::text;
-    EXCEPTION
-        WHEN SQLSTATE 'CFTRU' THEN
-            GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-            RETURN detail::jsonb;
-        WHEN OTHERS THEN
-            RETURN jsonb_build_object('error', SQLSTATE || ': ' || SQLERRM);
-    END;
-END
-$$;
+                  AND aft.value->'filenode' <> bef.value->'filenode'), '[]')) END
+        FROM truth.around(statement) o);
 
 -- What confiture.dry_run reports for `statement` alone, in the same shape.
 CREATE FUNCTION truth.confiture(statement text) RETURNS jsonb LANGUAGE plpgsql AS $$

@@ -66,27 +66,11 @@ fn label(context: &Context) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{begin, commit};
+    use super::super::test_support::{begin, commit, create_index_concurrently};
     use super::*;
-    use crate::risk::statement::{CreateIndex, Statement};
+    use crate::risk::statement::Statement;
     use crate::risk::testing::*;
     use crate::LockMode::ShareUpdateExclusive;
-
-    fn create_index_concurrently() -> Statement {
-        let mut s = statement(
-            "CREATE INDEX",
-            Operation::CreateIndex(CreateIndex {
-                relation: name("orders"),
-                name: Some("orders_total_idx".into()),
-                concurrently: true,
-                columns: vec!["total".into()],
-                ..Default::default()
-            }),
-        );
-        s.text = "CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total)".into();
-        s.transactional = false;
-        s
-    }
 
     fn vacuum() -> Statement {
         let mut s = statement(

@@ -38,7 +38,7 @@ mod test_support {
     use crate::risk::finding::Finding;
     use crate::risk::rule::Rule;
     use crate::risk::state::ScriptState;
-    use crate::risk::statement::{CreateTable, Operation, Statement, TransactionKind};
+    use crate::risk::statement::{CreateIndex, CreateTable, Operation, Statement, TransactionKind};
     use crate::risk::testing::{name, run_at, state_after, statement};
 
     pub fn transaction(kind: TransactionKind) -> Statement {
@@ -82,6 +82,23 @@ mod test_support {
         state_after(&creates, catalog)
     }
 
+    /// `CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total)`.
+    pub fn create_index_concurrently() -> Statement {
+        let mut s = statement(
+            "CREATE INDEX",
+            Operation::CreateIndex(CreateIndex {
+                relation: name("orders"),
+                name: Some("orders_total_idx".into()),
+                concurrently: true,
+                columns: vec!["total".into()],
+                ..Default::default()
+            }),
+        );
+        s.text = "CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total)".into();
+        s.transactional = false;
+        s
+    }
+
     pub fn create_table(table: &str) -> Statement {
         statement(
             "CREATE TABLE",
@@ -109,11 +126,11 @@ mod tests {
     use super::*;
     use crate::risk::catalog::Catalog;
     use crate::risk::options::Options;
-    use crate::risk::statement::{AlterAction, CreateIndex, Operation, Statement};
+    use crate::risk::statement::{AlterAction, Statement};
     use crate::risk::testing::*;
     use crate::risk::{assess, Assessment};
     use crate::LockMode::AccessExclusive;
-    use test_support::{begin, commit};
+    use test_support::{begin, commit, create_index_concurrently};
 
     #[test]
     fn every_rule_has_its_page() {
@@ -154,18 +171,7 @@ mod tests {
             },
             AccessExclusive,
         );
-        let mut build = statement(
-            "CREATE INDEX",
-            Operation::CreateIndex(CreateIndex {
-                relation: name("orders"),
-                name: Some("orders_total_idx".into()),
-                concurrently: true,
-                columns: vec!["total".into()],
-                ..Default::default()
-            }),
-        );
-        build.transactional = false;
-        let script = numbered(vec![begin(), drop_default, build]);
+        let script = numbered(vec![begin(), drop_default, create_index_concurrently()]);
         let assessments = assess(&script, &orders(), &SameTypeOnly, &Options::default());
         assert_eq!(
             raised(&assessments),

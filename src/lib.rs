@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod dry_run;
 mod errors;
 mod gucs;
+mod lint;
 pub mod script;
 mod subtransaction;
 
@@ -19,6 +20,7 @@ pub extern "C-unwind" fn _PG_init() {
     gucs::register();
 }
 
+pgrx::extension_sql_file!("../sql/lint.sql", name = "lint_tables");
 pgrx::extension_sql_file!("../sql/grants.sql", name = "grants", finalize);
 
 /// The version of the Confiture library loaded in this backend.

@@ -21,17 +21,19 @@ pub enum TableKind {
 pub struct Column {
     pub num: i16,
     pub name: String,
-    /// The name as `quote_ident` writes it.
-    pub quoted: String,
     /// `format_type` of the column's type.
     pub type_name: String,
     pub type_oid: u32,
     pub not_null: bool,
-    /// The default expression, as `pg_get_expr` prints it.
+    /// The default expression, as `pg_get_expr` prints it, when it holds a string constant
+    /// (the only defaults a rule reads: a secret can hide there).
     pub default: Option<String>,
     pub comment: Option<String>,
     pub identity: bool,
     pub generated: bool,
+    /// The name as `quote_ident` writes it (filled by [`LintCatalog::indexed`]).
+    #[serde(skip)]
+    pub quoted: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -219,6 +221,21 @@ struct Lookup {
     policies_of: HashMap<u32, Vec<usize>>,
 }
 
+/// `name` as `quote_ident` writes it: bare when it is lower-case letters, digits, underscores and
+/// dollar signs, not starting with a digit or dollar, and not one of the server's `keywords`.
+fn quote_ident(name: &str, keywords: &std::collections::HashSet<&str>) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && !keywords.contains(name);
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
 fn positions<T>(items: &[T], key: impl Fn(&T) -> u32) -> HashMap<u32, Vec<usize>> {
     let mut map: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
@@ -230,6 +247,13 @@ fn positions<T>(items: &[T], key: impl Fn(&T) -> u32) -> HashMap<u32, Vec<usize>
 impl LintCatalog {
     /// The catalog with its lookups built; call once after loading.
     pub fn indexed(mut self) -> Self {
+        let keywords: std::collections::HashSet<&str> =
+            self.keywords.iter().map(String::as_str).collect();
+        for table in &mut self.tables {
+            for column in &mut table.columns {
+                column.quoted = quote_ident(&column.name, &keywords);
+            }
+        }
         self.lookup = Lookup {
             tables: self
                 .tables

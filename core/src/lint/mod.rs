@@ -3,6 +3,7 @@
 //! text, JSON, SARIF, GitHub annotations or JUnit (report.rs).
 
 pub mod catalog;
+pub mod config;
 pub mod engine;
 pub mod rule;
 pub mod rules;

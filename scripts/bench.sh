@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: release build in a throwaway cluster; split_statements throughput against a
 # baseline measured in the same run, dry_run against plain statements rolled back, assess_risk
-# against squawk on the same 10,000-statement file and on a 10,000-table catalog, then the
-# robustness sweep over PostgreSQL's regression SQL.
+# against squawk on the same 10,000-statement file and on a 10,000-table catalog, lint on that
+# catalog against plain SQL checks, then the robustness sweep over PostgreSQL's regression SQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -25,6 +25,8 @@ echo "==> dry_run on a catalog of 10,000 tables (../shared/bench/big_schema.sql,
 "$PG_BIN/psql" -X -q -d bench_catalog -f scripts/bench/dry_run_catalog.sql
 echo "==> assess_risk on the same catalog: 100 statements over 50 tables (median of 7)"
 "$PG_BIN/psql" -X -q -d bench_catalog -f scripts/bench/assess_risk_catalog.sql
+echo "==> lint on the same catalog, against the same checks in plain SQL (median of 5)"
+"$PG_BIN/psql" -X -q -d bench_catalog -f scripts/bench/lint_catalog.sql
 echo "==> assess_risk on a 10,000-statement migration, against squawk (median of 5)"
 bash scripts/bench/assess_risk.sh bench
 if [ -d "$CORPUS" ]; then

@@ -53,7 +53,7 @@ cols AS (
 view_reads AS (
     SELECT r.ev_class, array_agg(DISTINCT d.refobjid::int8) AS reads
     FROM pg_rewrite r
-    JOIN rels v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm')
+    JOIN pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm')
     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
                     AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class
     GROUP BY r.ev_class

@@ -61,7 +61,7 @@ fn finding_json(finding: &LintFinding) -> Value {
 /// (payload: run id, counts, new errors) when new errors appear.
 #[pg_extern(volatile, parallel_unsafe)]
 fn lint_snapshot() -> JsonB {
-    let (findings, duration_ms) = run(&Selection::default(), function_name!());
+    let (findings, duration_ms, timings) = run(&Selection::default(), function_name!());
     let mut counts = json!({"error": 0, "warning": 0, "info": 0});
     for finding in &findings {
         let count = &mut counts[finding.severity.name()];
@@ -106,6 +106,10 @@ fn lint_snapshot() -> JsonB {
         "ran_at": stored["ran_at"],
         "previous_run_id": stored["previous_run_id"],
         "duration_ms": (duration_ms * 1000.0).round() / 1000.0,
+        // Where the time went: reading the catalog is the rest of duration_ms.
+        "rule_ms": timings.iter()
+            .map(|(rule, ms)| (rule.to_string(), json!((ms * 1000.0).round() / 1000.0)))
+            .collect::<serde_json::Map<String, Value>>(),
         "counts": counts,
         "new": new.iter().map(|f| json!({
             "rule": f.rule, "severity": f.severity.name(),

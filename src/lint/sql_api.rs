@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use confiture_core::lint::config::check_options;
-use confiture_core::lint::engine::{self, LintFinding, Selection};
+use confiture_core::lint::engine::{self, LintFinding, Selection, Timings};
 use confiture_core::lint::rules;
 use confiture_core::severity::Severity;
 use pgrx::prelude::*;
@@ -54,8 +54,9 @@ fn known_rule(name: &str, function: &'static str) -> &'static confiture_core::li
     })
 }
 
-/// Lints the live schema under the stored configuration: the findings and how long it took.
-pub fn run(selection: &Selection, function: &'static str) -> (Vec<LintFinding>, f64) {
+/// Lints the live schema under the stored configuration: the findings, how long the whole run
+/// took and how long each rule took, in milliseconds.
+pub fn run(selection: &Selection, function: &'static str) -> (Vec<LintFinding>, f64, Timings) {
     let started = Instant::now();
     let catalog = loader::catalog();
     if let Some(schemas) = &selection.schemas {
@@ -72,8 +73,8 @@ pub fn run(selection: &Selection, function: &'static str) -> (Vec<LintFinding>, 
         }
     }
     let config = loader::config();
-    let (findings, _timings) = engine::lint(&catalog, &config, selection);
-    (findings, started.elapsed().as_secs_f64() * 1000.0)
+    let (findings, timings) = engine::lint(&catalog, &config, selection);
+    (findings, started.elapsed().as_secs_f64() * 1000.0, timings)
 }
 
 type Row = (
@@ -129,7 +130,7 @@ fn lint(
     ),
 > {
     let selection = selection(schemas, rules, min_severity, function_name!());
-    let (findings, _) = run(&selection, function_name!());
+    let (findings, _, _) = run(&selection, function_name!());
     TableIterator::new(findings.into_iter().map(row).collect::<Vec<_>>())
 }
 

@@ -299,3 +299,48 @@ impl LintCatalog {
         found.iter().map(|&i| &self.policies[i])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The shape of src/lint/catalog.sql's document: columns, indexes and constraints as
+    /// arrays in field order.
+    #[test]
+    fn the_catalog_query_document_reads_into_the_model() {
+        let document = json!({
+            "tables": [{
+                "oid": 16400, "schema": "app", "name": "Orders", "qualified": "app.\"Orders\"",
+                "kind": "table", "partition_of": null, "inherits": false, "rows": 10.0,
+                "bytes": 8192, "dead_rows": 0, "comment": null, "rls_enabled": false,
+                "security_invoker": false, "definition": null, "reads": [],
+                "columns": [[1, "id", "integer", 23, true, null, null, true, false],
+                            [2, "user", "text", 25, false, "'x'::text", "who", false, false]]
+            }],
+            "indexes": [[16401, 16400, "orders_pkey", "app.orders_pkey", [1], [], null, null, "btree",
+                         [1978], [0], true, true, true, true, false, "orders_pkey", 3, 16384, null]],
+            "constraints": [[16500, 16400, "orders_pkey", "primary_key", [1], null, [], true, null]],
+            "functions": [], "policies": [],
+            "sequences": [{"oid": 16399, "qualified": "app.orders_id_seq", "owned_by": [16400, 1],
+                           "last_value": 5, "max_value": 2147483647}],
+            "schemas": [{"name": "app", "comment": null, "public_create": false}],
+            "extensions": [], "stats_age_seconds": 3600.0, "keywords": ["user", "select"]
+        });
+        let catalog: LintCatalog = serde_json::from_value::<LintCatalog>(document)
+            .unwrap()
+            .indexed();
+        let table = catalog.table(16400).unwrap();
+        assert_eq!(table.columns[1].quoted, "\"user\"");
+        assert_eq!(table.columns[0].quoted, "id");
+        assert_eq!(table.columns[1].comment.as_deref(), Some("who"));
+        let index = catalog.indexes_of(16400).next().unwrap();
+        assert!(index.primary && index.constraint.as_deref() == Some("orders_pkey"));
+        assert_eq!(index.scans, 3);
+        assert_eq!(
+            catalog.constraints_of(16400).next().unwrap().kind,
+            ConstraintKind::PrimaryKey
+        );
+        assert_eq!(catalog.sequences[0].owned_by, Some((16400, 1)));
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod engine;
+pub mod report;
 pub mod rule;
 pub mod rules;
 #[cfg(test)]

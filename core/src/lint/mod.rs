@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod config;
 pub mod engine;
+pub mod report;
 pub mod rule;
 pub mod rules;
 #[cfg(test)]

@@ -2,9 +2,12 @@
 
 mod constraints;
 mod documentation;
+mod helpers;
 mod indexes;
 mod multi_tenant;
 mod naming;
+#[cfg(test)]
+mod scale;
 mod security;
 mod structure;
 mod types;

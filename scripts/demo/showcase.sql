@@ -157,3 +157,20 @@ SELECT version, s->>'risk_level' AS risk, s->'strongest_lock'->>'mode' AS strong
        s->'findings' AS findings, s->'est_duration_ms' AS est_ms
 FROM (VALUES ('v14', :'v14'), ('v14_safe', :'v14_safe')) AS v (version, migration),
      LATERAL confiture.assess_risk_summary(v.migration) AS s;
+
+\echo
+\echo '=== confiture.lint(): the live schema checked against rules, errors first'
+\echo '    The demo schema has deliberate design problems: a table without a primary key, foreign'
+\echo '    keys without an index, a duplicate index, timestamps without time zone, ...'
+SELECT rule, severity, object_name, left(message, 90) AS message
+FROM confiture.lint(ARRAY['public'], min_severity => 'warning');
+
+\echo
+\echo '=== confiture.lint_report(): the same as a text report, with the SQL that fixes each finding'
+SELECT confiture.lint_report('text', ARRAY['public'], min_severity => 'error');
+
+\echo
+\echo '=== Configuration and exclusions: audit_log is append-only, by design without a primary key'
+SELECT confiture.exclude('missing_primary_key', 'public.audit_log', 'append-only log') > 0 AS excluded;
+SELECT confiture.configure_rule('prefer_timestamptz', severity => 'info') ->> 'severity' AS prefer_timestamptz;
+SELECT severity, count(*) FROM confiture.lint(ARRAY['public']) GROUP BY severity ORDER BY severity;

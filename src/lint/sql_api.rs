@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use confiture_core::lint::config::check_options;
 use confiture_core::lint::engine::{self, LintFinding, Selection, Timings};
+use confiture_core::lint::report;
 use confiture_core::lint::rules;
 use confiture_core::severity::Severity;
 use pgrx::prelude::*;
@@ -132,6 +133,25 @@ fn lint(
     let selection = selection(schemas, rules, min_severity, function_name!());
     let (findings, _, _) = run(&selection, function_name!());
     TableIterator::new(findings.into_iter().map(row).collect::<Vec<_>>())
+}
+
+/// The findings of `lint(schemas, rules, min_severity)` as one document: `text`, `json`,
+/// `sarif` (2.1.0), `github` (workflow commands) or `junit`.
+#[pg_extern(stable, parallel_safe)]
+fn lint_report(
+    format: default!(&str, "'text'"),
+    schemas: default!(Option<Vec<Option<String>>>, "NULL"),
+    rules: default!(Option<Vec<Option<String>>>, "NULL"),
+    min_severity: default!(Option<&str>, "'info'"),
+) -> String {
+    // An unknown format is refused before the schema is read.
+    if let Err(error) = report::render(format, &[], env!("CARGO_PKG_VERSION")) {
+        invalid_parameter(error.message, error.hint, function_name!());
+    }
+    let selection = selection(schemas, rules, min_severity, function_name!());
+    let (findings, _, _) = run(&selection, function_name!());
+    report::render(format, &findings, env!("CARGO_PKG_VERSION"))
+        .unwrap_or_else(|error| invalid_parameter(error.message, error.hint, function_name!()))
 }
 
 /// Every lint rule with its default and configured settings.

@@ -3,6 +3,7 @@
 
 mod assess_risk;
 mod dry_run;
+mod lint;
 mod split_statements;
 mod split_statements_corpus;
 

@@ -87,8 +87,16 @@ mod tests {
         )
         .unwrap();
         let found = findings("l3");
-        assert!(found.iter().any(|(r, o)| r == "lint_rule_failed" && o == "table_naming"), "{found:?}");
-        assert!(has(&found, "missing_primary_key", "l3.\"Bad\""), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|(r, o)| r == "lint_rule_failed" && o == "table_naming"),
+            "{found:?}"
+        );
+        assert!(
+            has(&found, "missing_primary_key", "l3.\"Bad\""),
+            "{found:?}"
+        );
     }
 
     #[pg_test]

@@ -2,7 +2,7 @@
 //! (src/lint/catalog.sql) and handed over as plain data, so that every rule is a pure function
 //! tested without a server.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
@@ -215,24 +215,48 @@ pub struct LintCatalog {
 /// Positions in the catalog's vectors, so that rules over 10,000 tables stay linear.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Lookup {
+    keywords: Keywords,
     tables: HashMap<u32, usize>,
     indexes_of: HashMap<u32, Vec<usize>>,
     constraints_of: HashMap<u32, Vec<usize>>,
     policies_of: HashMap<u32, Vec<usize>>,
 }
 
-/// `name` as `quote_ident` writes it: bare when it is lower-case letters, digits, underscores and
-/// dollar signs, not starting with a digit or dollar, and not one of the server's `keywords`.
-fn quote_ident(name: &str, keywords: &std::collections::HashSet<&str>) -> String {
-    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
-        && !keywords.contains(name);
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
+/// The server's keywords that need quoting, looked up as the parser does: ignoring ASCII case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keywords(HashSet<String>);
+
+impl Keywords {
+    pub fn from_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        Keywords(words.into_iter().map(str::to_ascii_lowercase).collect())
+    }
+
+    /// `name` is a keyword, in any case.
+    pub fn contains(&self, name: &str) -> bool {
+        // Lower-cased on the stack: no keyword is longer than 32 bytes.
+        let mut lower = [0u8; 32];
+        let Some(lower) = lower.get_mut(..name.len()) else {
+            return false;
+        };
+        for (to, from) in lower.iter_mut().zip(name.bytes()) {
+            *to = from.to_ascii_lowercase();
+        }
+        // ASCII lower-casing keeps UTF-8 valid.
+        std::str::from_utf8(lower).is_ok_and(|lower| self.0.contains(lower))
+    }
+
+    /// `name` as `quote_ident` writes it: bare when lower-case letters, digits, `_` and `$`
+    /// (not first) that are not a keyword, quoted otherwise.
+    pub fn quote(&self, name: &str) -> String {
+        let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+        if plain && !self.contains(name) {
+            name.to_string()
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        }
     }
 }
 
@@ -247,14 +271,14 @@ fn positions<T>(items: &[T], key: impl Fn(&T) -> u32) -> HashMap<u32, Vec<usize>
 impl LintCatalog {
     /// The catalog with its lookups built; call once after loading.
     pub fn indexed(mut self) -> Self {
-        let keywords: std::collections::HashSet<&str> =
-            self.keywords.iter().map(String::as_str).collect();
+        let keywords = Keywords::from_words(self.keywords.iter().map(String::as_str));
         for table in &mut self.tables {
             for column in &mut table.columns {
-                column.quoted = quote_ident(&column.name, &keywords);
+                column.quoted = keywords.quote(&column.name);
             }
         }
         self.lookup = Lookup {
+            keywords,
             tables: self
                 .tables
                 .iter()
@@ -266,6 +290,16 @@ impl LintCatalog {
             policies_of: positions(&self.policies, |p| p.table),
         };
         self
+    }
+
+    /// The server's keywords that need quoting.
+    pub fn keyword_set(&self) -> &Keywords {
+        &self.lookup.keywords
+    }
+
+    /// `name` as `quote_ident` writes it.
+    pub fn quote_ident(&self, name: &str) -> String {
+        self.lookup.keywords.quote(name)
     }
 
     pub fn table(&self, oid: u32) -> Option<&Table> {

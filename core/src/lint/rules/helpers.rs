@@ -10,15 +10,7 @@ use crate::lint::rule::Hit;
 /// `name` as `quote_ident` writes it: plain when lower-case letters, digits, `_` and `$` that
 /// are not one of the server's non-unreserved keywords, else double-quoted.
 pub fn quote_ident(catalog: &LintCatalog, name: &str) -> String {
-    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-    if plain && !catalog.keywords.iter().any(|k| k == name) {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
+    catalog.quote_ident(name)
 }
 
 /// A hit on `constraint` of `table`: named `schema.table.constraint`, silenced by the
@@ -172,6 +164,7 @@ mod tests {
     fn identifiers_are_quoted_like_the_server() {
         let mut catalog = catalog(vec![], vec![], vec![]);
         catalog.keywords = vec!["user".into()];
+        let catalog = catalog.indexed();
         assert_eq!(quote_ident(&catalog, "orders"), "orders");
         assert_eq!(quote_ident(&catalog, "user"), "\"user\"");
         assert_eq!(quote_ident(&catalog, "Order"), "\"Order\"");

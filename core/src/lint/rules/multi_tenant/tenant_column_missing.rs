@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use super::{designates, tenant_column};
 use crate::lint::catalog::Column;
 use crate::lint::rule::{Hit, LintContext, LintRule};
-use crate::lint::rules::naming::Keywords;
 use crate::severity::Severity;
 
 pub const RULE: LintRule = LintRule {
@@ -56,7 +55,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
             .iter()
             .find(|t| t.is_base_table() && designates(name, t))
     });
-    let keywords = Keywords::new(catalog);
+    let keywords = catalog.keyword_set();
     catalog
         .tables
         .iter()

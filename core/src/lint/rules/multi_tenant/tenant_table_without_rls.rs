@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use super::tenant_column;
 use crate::lint::catalog::Policy;
 use crate::lint::rule::{Hit, LintContext, LintRule};
-use crate::lint::rules::naming::Keywords;
 use crate::severity::Severity;
 
 pub const RULE: LintRule = LintRule {
@@ -30,7 +29,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
     let catalog = context.catalog;
     let column = tenant_column(context, RULE.id);
     let setting = context.option_str("setting").unwrap_or("app.tenant_id");
-    let keywords = Keywords::new(catalog);
+    let keywords = catalog.keyword_set();
     // A policy for all commands that already isolates tenants on a table with RLS enabled, by
     // the tenant column's type: the model for the others.
     let mut models: HashMap<&str, (&str, &Policy)> = HashMap::new();

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{alter_kind, pattern, snake_case, suggest, Keywords};
+use super::{alter_kind, pattern, snake_case, suggest};
 use crate::lint::rule::{Hit, LintContext, LintRule};
 use crate::severity::Severity;
 
@@ -24,14 +24,14 @@ fn options() -> Value {
 fn check(context: &LintContext) -> Vec<Hit> {
     let catalog = context.catalog;
     let pattern = pattern(context, RULE.id);
-    let keywords = Keywords::new(catalog);
+    let keywords = catalog.keyword_set();
     catalog
         .tables
         .iter()
         // Partitions have their parent's columns: the parent is reported.
         .filter(|t| t.partition_of.is_none())
         .flat_map(|t| {
-            let (pattern, keywords) = (&pattern, &keywords);
+            let (pattern, keywords) = (&pattern, keywords);
             t.columns
                 .iter()
                 .filter(move |c| !pattern.is_match(&c.name))

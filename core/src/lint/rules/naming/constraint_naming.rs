@@ -33,7 +33,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
     let primary = template(context, RULE.id, "primary_key_template");
     let unique = template(context, RULE.id, "unique_template");
     let foreign = template(context, RULE.id, "foreign_key_template");
-    let keywords = Keywords::new(catalog);
+    let keywords = catalog.keyword_set();
     let relations = relation_names(catalog);
     catalog
         .constraints
@@ -74,7 +74,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
                 .any(|c| c.name == expected)
                 || (constraint.kind != ConstraintKind::ForeignKey
                     && relations.contains(&(table.schema.as_str(), expected.as_str())));
-            Some(hit(table, constraint, &expected, &keywords, taken))
+            Some(hit(table, constraint, &expected, keywords, taken))
         })
         .collect()
 }

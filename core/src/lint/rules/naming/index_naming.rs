@@ -34,7 +34,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
     let plain = template(context, RULE.id, "template");
     let unique = template(context, RULE.id, "unique_template");
     let primary = template(context, RULE.id, "primary_template");
-    let keywords = Keywords::new(catalog);
+    let keywords = catalog.keyword_set();
     // Indexes share their schema's namespace with tables: a rename must not collide.
     let taken = relation_names(catalog);
     catalog
@@ -70,7 +70,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
                 return None;
             }
             let expected = object_name(templates[0], &table.name, &column_sets[0]);
-            Some(hit(table, index, expected, &keywords, &taken))
+            Some(hit(table, index, expected, keywords, &taken))
         })
         .collect()
 }

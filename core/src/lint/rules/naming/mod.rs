@@ -56,53 +56,7 @@ pub(crate) fn template<'a>(context: &'a LintContext, rule: &str, name: &str) -> 
         .unwrap_or_else(|| panic!("invalid option {name} for {rule}: expected a string template"))
 }
 
-/// The server's keywords that are not unreserved (`catalog.keywords`), looked up the way the
-/// parser does: ignoring ASCII case.
-pub(crate) struct Keywords(HashSet<String>);
-
-impl Keywords {
-    pub(crate) fn new(catalog: &LintCatalog) -> Self {
-        Keywords(
-            catalog
-                .keywords
-                .iter()
-                .map(|k| k.to_ascii_lowercase())
-                .collect(),
-        )
-    }
-
-    /// `name` is a keyword, in any case.
-    pub(crate) fn contains(&self, name: &str) -> bool {
-        // Lower-cased on the stack: no keyword is longer than 32 bytes.
-        let mut lower = [0u8; 32];
-        let Some(lower) = lower.get_mut(..name.len()) else {
-            return false;
-        };
-        for (to, from) in lower.iter_mut().zip(name.bytes()) {
-            *to = from.to_ascii_lowercase();
-        }
-        // ASCII lower-casing keeps UTF-8 valid.
-        std::str::from_utf8(lower).is_ok_and(|lower| self.0.contains(lower))
-    }
-
-    /// `name` as `quote_ident` writes it: bare when lower-case letters, digits, `_` and `$`
-    /// (not first) that are not a keyword, quoted otherwise.
-    pub(crate) fn quote(&self, name: &str) -> String {
-        if is_plain(name) && !self.contains(name) {
-            name.to_string()
-        } else {
-            format!("\"{}\"", name.replace('"', "\"\""))
-        }
-    }
-}
-
-/// Lower-case ASCII letters, digits, `_` and `$`, not starting with a digit or `$`.
-fn is_plain(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
-}
+pub(crate) use crate::lint::catalog::Keywords;
 
 /// `name` in snake_case: words split at case changes (`OrderItems`, `orderID`,
 /// `HTTPRequest`) and at anything that is not a letter or digit, lower-cased, joined by `_`.
@@ -141,10 +95,10 @@ pub(crate) fn suggest(
     keywords: &Keywords,
     taken: impl Fn(&str) -> bool,
 ) -> Option<String> {
-    let usable = is_plain(&candidate)
+    // Bare under quote_ident: plain characters and no keyword.
+    let usable = keywords.quote(&candidate) == candidate
         && !candidate.contains('$')
         && candidate.len() <= MAX_IDENTIFIER
-        && !keywords.contains(&candidate)
         && pattern.is_none_or(|p| p.is_match(&candidate))
         && !taken(&candidate);
     usable.then_some(candidate)
@@ -239,9 +193,7 @@ mod tests {
     use super::*;
 
     fn keywords(words: &[&str]) -> Keywords {
-        let mut catalog = LintCatalog::default();
-        catalog.keywords = words.iter().map(|w| w.to_string()).collect();
-        Keywords::new(&catalog)
+        Keywords::from_words(words.iter().copied())
     }
 
     #[test]

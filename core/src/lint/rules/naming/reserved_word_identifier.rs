@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{alter_kind, noun, relation_names, suggest, Keywords};
+use super::{alter_kind, noun, relation_names, suggest};
 use crate::lint::catalog::{Column, ConstraintKind, LintCatalog, Table};
 use crate::lint::rule::{no_options, Hit, LintContext, LintRule};
 use crate::severity::Severity;
@@ -25,7 +25,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
     if catalog.keywords.is_empty() {
         return Vec::new();
     }
-    let keywords = Keywords::new(catalog);
+    let keywords = catalog.keyword_set();
     let taken = relation_names(catalog);
     let mut hits = Vec::new();
     for t in &catalog.tables {
@@ -34,7 +34,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
             let lower = t.name.to_ascii_lowercase();
             let plural = (!lower.ends_with('s')).then(|| format!("{lower}s"));
             let suggested = plural.and_then(|name| {
-                suggest(name, None, &keywords, |n| {
+                suggest(name, None, keywords, |n| {
                     taken.contains(&(t.schema.as_str(), n))
                 })
             });
@@ -65,7 +65,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
             continue;
         }
         for c in t.columns.iter().filter(|c| keywords.contains(&c.name)) {
-            let suggested = suggest(column_name(catalog, t, c), None, &keywords, |n| {
+            let suggested = suggest(column_name(catalog, t, c), None, keywords, |n| {
                 t.column_named(n).is_some()
             });
             let mut hit = Hit::on_column(

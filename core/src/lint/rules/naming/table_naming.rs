@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{alter_kind, noun, pattern, relation_names, snake_case, suggest, Keywords};
+use super::{alter_kind, noun, pattern, relation_names, snake_case, suggest};
 use crate::lint::rule::{Hit, LintContext, LintRule};
 use crate::severity::Severity;
 
@@ -25,7 +25,7 @@ fn options() -> Value {
 fn check(context: &LintContext) -> Vec<Hit> {
     let catalog = context.catalog;
     let pattern = pattern(context, RULE.id);
-    let keywords = Keywords::new(catalog);
+    let keywords = catalog.keyword_set();
     // Tables, views and indexes share one namespace per schema: a rename must not collide.
     let taken = relation_names(catalog);
     catalog
@@ -39,7 +39,7 @@ fn check(context: &LintContext) -> Vec<Hit> {
                 .is_none_or(|parent| pattern.is_match(&parent.name))
         })
         .map(|t| {
-            let suggested = suggest(snake_case(&t.name), Some(&pattern), &keywords, |name| {
+            let suggested = suggest(snake_case(&t.name), Some(&pattern), keywords, |name| {
                 taken.contains(&(t.schema.as_str(), name))
             });
             let mut hit = Hit::on_table(
@@ -122,7 +122,7 @@ mod tests {
             vec![],
         );
         catalog.keywords = vec!["user".into()];
-        let hits = run(&RULE, &catalog);
+        let hits = run(&RULE, &catalog.indexed());
         assert_eq!(hits.len(), 2);
         assert!(hits.iter().all(|h| h.remediation.is_none()), "{hits:?}");
     }

@@ -21,10 +21,11 @@ install_extension >/dev/null
 trap 'stop_cluster "$CLUSTER"' EXIT
 # No autovacuum: a worker's lock on a fixture table would make a dry run wait and fail once its
 # lock_timeout passes, and the suites compare what each statement locks.
-# pg_cron runs lint_snapshot() in the lint_cron suite: it must be preloaded, and it schedules
-# jobs in the regress database.
+# pg_cron runs lint_snapshot() in the lint_cron suite: it must be preloaded, it schedules jobs
+# in the regress database, and it runs them in background workers (the cluster takes no TCP
+# connections for it to use).
 start_cluster "$CLUSTER" client_min_messages=warning autovacuum=off \
-    shared_preload_libraries=pg_cron cron.database_name="$DBNAME"
+    shared_preload_libraries=pg_cron cron.database_name="$DBNAME" cron.use_background_workers=on
 "$PG_BIN/createdb" "$DBNAME"
 
 # pg_regress runs psql through a launcher; this one sets the verbosity cargo pgrx uses.

@@ -84,7 +84,7 @@ tables AS (
 indexes AS (
     -- Index: oid, table, name, qualified, keys, included, expressions, predicate, method,
     -- opclasses, collations, unique, primary, valid, ready, partitioned, constraint, scans,
-    -- bytes, comment
+    -- bytes, comment, building
     SELECT json_agg(json_build_array(
         i.indexrelid::int8, i.indrelid::int8, ic.relname,
         quote_ident(r.nspname) || '.' || quote_ident(ic.relname),
@@ -94,7 +94,7 @@ indexes AS (
         (i.indclass::oid[])::int8[], (i.indcollation::oid[])::int8[],
         i.indisunique, i.indisprimary, i.indisvalid, i.indisready, ic.relkind = 'I',
         con.conname, pg_stat_get_numscans(i.indexrelid), ic.relpages::int8 * 8192,
-        cm.description)) AS value
+        cm.description, b.index_relid IS NOT NULL)) AS value
     FROM pg_index i
     JOIN rels r ON r.oid = i.indrelid
     JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -102,6 +102,7 @@ indexes AS (
     LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
                                 AND con.contype IN ('p', 'u', 'x')
     LEFT JOIN comments cm ON cm.objoid = i.indexrelid AND cm.objsubid = 0
+    LEFT JOIN pg_stat_progress_create_index b ON b.index_relid = i.indexrelid
 ),
 constraints AS (
     -- Constraint: oid, table, name, kind, columns, referenced, referenced_columns, validated,

@@ -99,7 +99,7 @@ pub struct Index {
     pub unique: bool,
     pub primary: bool,
     pub valid: bool,
-    /// `indisready` false: a CONCURRENTLY build still in progress (or failed before ready).
+    /// `indisready` false: a CONCURRENTLY build that is still running or that failed.
     pub ready: bool,
     /// The index of a partitioned table (its partitions' indexes hold the data).
     pub partitioned: bool,
@@ -108,6 +108,8 @@ pub struct Index {
     pub scans: i64,
     pub bytes: i64,
     pub comment: Option<String>,
+    /// A `CREATE INDEX` or `REINDEX` is building it right now (pg_stat_progress_create_index).
+    pub building: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -353,7 +355,7 @@ mod tests {
                             [2, "user", "text", 25, false, "'x'::text", "who", false, false]]
             }],
             "indexes": [[16401, 16400, "orders_pkey", "app.orders_pkey", [1], [], null, null, "btree",
-                         [1978], [0], true, true, true, true, false, "orders_pkey", 3, 16384, null]],
+                         [1978], [0], true, true, true, true, false, "orders_pkey", 3, 16384, null, false]],
             "constraints": [[16500, 16400, "orders_pkey", "primary_key", [1], null, [], true, null]],
             "functions": [], "policies": [],
             "sequences": [{"oid": 16399, "qualified": "app.orders_id_seq", "owned_by": [16400, 1],

@@ -61,6 +61,7 @@ pub fn index(oid: u32, table: &Table, name: &str, keys: &[i16]) -> Index {
         primary: false,
         valid: true,
         ready: true,
+        building: false,
         partitioned: false,
         constraint: None,
         scans: 10,

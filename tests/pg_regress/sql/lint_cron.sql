@@ -14,7 +14,7 @@ BEGIN
 END
 $$;
 -- pg_cron ran the job, and the job's run is in confiture.lint_runs with its findings.
-SELECT j.jobname, d.status, d.command
+SELECT j.jobname, d.status, d.command, d.return_message
 FROM cron.job_run_details d JOIN cron.job j USING (jobid)
 ORDER BY d.runid LIMIT 1;
 SELECT count(*) > 0 AS runs_recorded, bool_and(counts ? 'error') AS with_counts FROM confiture.lint_runs;

@@ -24,8 +24,9 @@ fn check(context: &LintContext) -> Vec<Hit> {
         .indexes
         .iter()
         // A partitioned table's index is invalid until every partition has its own attached;
-        // one not yet ready is a concurrent build still running.
-        .filter(|i| !i.valid && !i.partitioned && i.ready)
+        // one that a backend is building right now is not finished yet. A concurrent build
+        // that failed is left invalid (and not ready): that is the one to report.
+        .filter(|i| !i.valid && !i.partitioned && !i.building)
         .filter_map(|index| {
             let table = catalog.table(index.table)?;
             // The leftover of a failed REINDEX CONCURRENTLY: the original is still there.
@@ -69,8 +70,10 @@ mod tests {
     fn fires_for_failed_builds_and_drops_reindex_leftovers() {
         let mut orders = table(1, "orders");
         orders.columns = vec![column(1, "id", "bigint"), column(2, "email", "text")];
+        // A concurrent build that failed on duplicates is left neither valid nor ready.
         let mut failed = index(10, &orders, "orders_email_key", &[2]);
         failed.valid = false;
+        failed.ready = false;
         failed.unique = true;
         let mut leftover = index(11, &orders, "orders_email_key_ccnew", &[2]);
         leftover.valid = false;
@@ -103,6 +106,7 @@ mod tests {
         let mut building = index(12, &orders, "orders_building", &[1]);
         building.valid = false;
         building.ready = false;
+        building.building = true;
         let hits = run(
             &RULE,
             &catalog(vec![orders], vec![valid, parent, building], vec![]),

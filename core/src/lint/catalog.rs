@@ -7,8 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 /// Which kind of relation a table-like object is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableKind {
     Table,
     PartitionedTable,
@@ -17,7 +16,7 @@ pub enum TableKind {
     ForeignTable,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Column {
     pub num: i16,
     pub name: String,
@@ -32,11 +31,10 @@ pub struct Column {
     pub identity: bool,
     pub generated: bool,
     /// The name as `quote_ident` writes it (filled by [`LintCatalog::indexed`]).
-    #[serde(skip)]
     pub quoted: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub oid: u32,
     pub schema: String,
@@ -79,7 +77,7 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Index {
     pub oid: u32,
     pub table: u32,
@@ -112,8 +110,7 @@ pub struct Index {
     pub building: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConstraintKind {
     PrimaryKey,
     Unique,
@@ -123,7 +120,7 @@ pub enum ConstraintKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Constraint {
     pub oid: u32,
     pub table: u32,
@@ -192,13 +189,18 @@ pub struct Extension {
     pub default_version: Option<String>,
 }
 
-/// The schema being linted, as the extension's catalog query returns it (one JSON document).
+/// The schema being linted. The extension reads tables, columns, indexes and constraints as rows
+/// and everything else from one JSON document (src/lint/catalog/others.sql).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct LintCatalog {
     pub schemas: Vec<Schema>,
+    /// Tables, indexes and constraints are read as rows by the extension, not from the document.
+    #[serde(skip)]
     pub tables: Vec<Table>,
+    #[serde(skip)]
     pub indexes: Vec<Index>,
+    #[serde(skip)]
     pub constraints: Vec<Constraint>,
     pub functions: Vec<Function>,
     pub policies: Vec<Policy>,
@@ -341,42 +343,29 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// The shape of src/lint/catalog.sql's document: columns, indexes and constraints as
-    /// arrays in field order.
+    /// The shape of src/lint/catalog/others.sql's document.
     #[test]
-    fn the_catalog_query_document_reads_into_the_model() {
+    fn the_catalog_document_reads_into_the_model() {
         let document = json!({
-            "tables": [{
-                "oid": 16400, "schema": "app", "name": "Orders", "qualified": "app.\"Orders\"",
-                "kind": "table", "partition_of": null, "inherits": false, "rows": 10.0,
-                "bytes": 8192, "dead_rows": 0, "comment": null, "rls_enabled": false,
-                "security_invoker": false, "definition": null, "reads": [],
-                "columns": [[1, "id", "integer", 23, true, null, null, true, false],
-                            [2, "user", "text", 25, false, "'x'::text", "who", false, false]]
-            }],
-            "indexes": [[16401, 16400, "orders_pkey", "app.orders_pkey", [1], [], null, null, "btree",
-                         [1978], [0], true, true, true, true, false, "orders_pkey", 3, 16384, null, false]],
-            "constraints": [[16500, 16400, "orders_pkey", "primary_key", [1], null, [], true, null]],
-            "functions": [], "policies": [],
+            "functions": [{"oid": 16600, "schema": "app", "signature": "app.f(integer)", "kind": "f",
+                           "security_definer": true, "sets_search_path": false, "language": "sql",
+                           "source": "SELECT 1", "comment": null}],
+            "policies": [{"table": 16400, "name": "p", "permissive": true, "command": "*",
+                          "roles": ["public"], "using": "true", "check": null}],
             "sequences": [{"oid": 16399, "qualified": "app.orders_id_seq", "owned_by": [16400, 1],
                            "last_value": 5, "max_value": 2147483647}],
             "schemas": [{"name": "app", "comment": null, "public_create": false}],
             "extensions": [], "stats_age_seconds": 3600.0, "keywords": ["user", "select"]
         });
-        let catalog: LintCatalog = serde_json::from_value::<LintCatalog>(document)
-            .unwrap()
-            .indexed();
-        let table = catalog.table(16400).unwrap();
-        assert_eq!(table.columns[1].quoted, "\"user\"");
-        assert_eq!(table.columns[0].quoted, "id");
-        assert_eq!(table.columns[1].comment.as_deref(), Some("who"));
-        let index = catalog.indexes_of(16400).next().unwrap();
-        assert!(index.primary && index.constraint.as_deref() == Some("orders_pkey"));
-        assert_eq!(index.scans, 3);
-        assert_eq!(
-            catalog.constraints_of(16400).next().unwrap().kind,
-            ConstraintKind::PrimaryKey
-        );
+        let mut catalog: LintCatalog = serde_json::from_value(document).unwrap();
+        let mut table = crate::lint::testing::table(16400, "Orders");
+        table.columns = vec![crate::lint::testing::column(1, "user", "text")];
+        catalog.tables = vec![table];
+        let catalog = catalog.indexed();
+        assert_eq!(catalog.table(16400).unwrap().columns[0].quoted, "\"user\"");
+        assert_eq!(catalog.policies_of(16400).count(), 1);
+        assert!(catalog.functions[0].security_definer);
         assert_eq!(catalog.sequences[0].owned_by, Some((16400, 1)));
+        assert_eq!(catalog.quote_ident("Orders"), "\"Orders\"");
     }
 }

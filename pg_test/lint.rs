@@ -36,7 +36,14 @@ mod tests {
         .unwrap();
         let found = findings("l1");
         assert!(has(&found, "missing_primary_key", "l1.nokey"), "{found:?}");
-        assert!(has(&found, "fk_without_index", "l1.children"), "{found:?}");
+        assert!(
+            has(
+                &found,
+                "fk_without_index",
+                "l1.children.children_parent_id_fkey"
+            ),
+            "{found:?}"
+        );
         assert!(!has(&found, "missing_primary_key", "l1.parents"));
     }
 

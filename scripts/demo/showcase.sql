@@ -167,7 +167,8 @@ FROM confiture.lint(ARRAY['public'], min_severity => 'warning');
 
 \echo
 \echo '=== confiture.lint_report(): the same as a text report, with the SQL that fixes each finding'
-SELECT confiture.lint_report('text', ARRAY['public'], min_severity => 'error');
+SELECT confiture.lint_report('text', ARRAY['public'],
+                             ARRAY['missing_primary_key', 'fk_without_index', 'duplicate_index']);
 
 \echo
 \echo '=== Configuration and exclusions: audit_log is append-only, by design without a primary key'

@@ -27,6 +27,17 @@ pub fn table(oid: u32, name: &str) -> Table {
     }
 }
 
+/// A table `public.<name>` with nullable columns (name, type), numbered from 1.
+pub fn table_with(oid: u32, name: &str, columns: &[(&str, &str)]) -> Table {
+    let mut table = table(oid, name);
+    table.columns = columns
+        .iter()
+        .zip(1..)
+        .map(|((name, type_name), num)| column(num, name, type_name))
+        .collect();
+    table
+}
+
 /// A nullable column of `type_name`.
 pub fn column(num: i16, name: &str, type_name: &str) -> Column {
     Column {

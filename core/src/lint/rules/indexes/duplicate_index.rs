@@ -107,13 +107,15 @@ mod tests {
     use crate::lint::testing::*;
 
     fn orders() -> Table {
-        let mut t = table(1, "orders");
-        t.columns = vec![
-            column(1, "id", "bigint"),
-            column(2, "customer_id", "bigint"),
-            column(3, "status", "text"),
-        ];
-        t
+        table_with(
+            1,
+            "orders",
+            &[
+                ("id", "bigint"),
+                ("customer_id", "bigint"),
+                ("status", "text"),
+            ],
+        )
     }
 
     #[test]

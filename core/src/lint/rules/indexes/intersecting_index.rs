@@ -99,14 +99,16 @@ mod tests {
     use crate::lint::testing::*;
 
     fn orders() -> Table {
-        let mut t = table(1, "orders");
-        t.columns = vec![
-            column(1, "tenant_id", "bigint"),
-            column(2, "created_at", "timestamptz"),
-            column(3, "status", "text"),
-            column(4, "total", "numeric"),
-        ];
-        t
+        table_with(
+            1,
+            "orders",
+            &[
+                ("tenant_id", "bigint"),
+                ("created_at", "timestamptz"),
+                ("status", "text"),
+                ("total", "numeric"),
+            ],
+        )
     }
 
     #[test]

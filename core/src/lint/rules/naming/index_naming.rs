@@ -140,14 +140,16 @@ mod tests {
     use crate::lint::testing::*;
 
     fn orders() -> Table {
-        let mut t = table(1, "orders");
-        t.columns = vec![
-            column(1, "id", "bigint"),
-            column(2, "customer_id", "bigint"),
-            column(3, "created_at", "timestamptz"),
-            column(4, "number", "text"),
-        ];
-        t
+        table_with(
+            1,
+            "orders",
+            &[
+                ("id", "bigint"),
+                ("customer_id", "bigint"),
+                ("created_at", "timestamptz"),
+                ("number", "text"),
+            ],
+        )
     }
 
     fn unique(mut index: Index, constraint: bool) -> Index {

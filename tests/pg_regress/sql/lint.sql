@@ -104,6 +104,29 @@ SELECT change, rule, object_name
 FROM confiture.lint_diff((SELECT min(id) FROM confiture.lint_runs), (SELECT max(id) FROM confiture.lint_runs))
 WHERE object_name LIKE 'shop.%' ORDER BY change, rule, object_name;
 
+-- New errors are announced with NOTIFY confiture_lint, heard here by a second session.
+CREATE EXTENSION dblink;
+SELECT dblink_connect('listener', format('host=%s port=%s dbname=%s user=%s',
+  split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'),
+  current_database(), current_user));
+SELECT dblink_exec('listener', 'LISTEN confiture_lint');
+CREATE TABLE shop.imports (id bigint PRIMARY KEY, password text);
+SELECT f->>'severity' AS severity, f->>'rule' AS new_rule, f->>'object_name' AS object
+FROM confiture.lint_snapshot() s, jsonb_array_elements(s->'new') f;
+CREATE TEMP TABLE heard (channel text, payload jsonb);
+DO $$
+BEGIN
+    FOR i IN 1..50 LOOP
+        INSERT INTO heard SELECT notify_name, extra::jsonb FROM dblink_get_notify('listener');
+        EXIT WHEN EXISTS (SELECT FROM heard);
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+END
+$$;
+SELECT channel, payload->'new_errors' AS new_errors, payload->'first' AS first FROM heard;
+SELECT dblink_disconnect('listener');
+DROP EXTENSION dblink;
+
 -- Read-only: lint runs in a read-only transaction (as on a hot standby), takes no lock on the
 -- tables it reads about and assigns no transaction ID.
 BEGIN READ ONLY;

@@ -6,6 +6,7 @@
 use pgrx::prelude::*;
 
 pub mod analysis;
+mod catalog_text;
 pub mod dry_run;
 mod errors;
 mod gucs;

@@ -6,7 +6,10 @@ use std::collections::HashSet;
 
 use confiture_core::risk::catalog::{oid, Catalog, Domain, Relation};
 use confiture_core::risk::statement::{DomainAction, Name, ObjectKind, Operation, Statement};
-use pgrx::prelude::*;
+use pgrx::datum::DatumWithOid;
+use pgrx::pg_sys;
+
+use crate::catalog_text;
 use serde_json::Value;
 
 const RELATIONS: &str = include_str!("relations.sql");
@@ -50,15 +53,9 @@ pub fn load(statements: &[Statement]) -> Catalog {
     if names.is_empty() && domains.is_empty() && schemas.is_empty() {
         return catalog;
     }
-    Spi::connect(|client| {
-        let query = |sql: &str, args: Vec<pgrx::datum::DatumWithOid>| -> Value {
-            let text = client
-                .select(sql, None, &args)
-                .and_then(|table| table.first().get_one::<String>())
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            serde_json::from_str(&text).unwrap_or(Value::Null)
+    {
+        let query = |sql: &str, args: Vec<DatumWithOid>| -> Value {
+            serde_json::from_str(&catalog_text::read(sql, &args)).unwrap_or(Value::Null)
         };
         let (qualifiers, bare) = columns(&names);
         for row in array(&query(RESOLVE, vec![qualifiers.into(), bare.into()])) {
@@ -125,7 +122,7 @@ pub fn load(statements: &[Statement]) -> Catalog {
                 catalog.relations.entry(relation.oid).or_insert(relation);
             }
         }
-    });
+    }
     catalog
 }
 

@@ -12,6 +12,8 @@ use confiture_core::lint::engine::Config;
 use pgrx::prelude::*;
 use pgrx::spi::{SpiClient, SpiResult};
 
+use crate::catalog_text;
+
 macro_rules! catalog_query {
     ($file:literal) => {
         concat!(include_str!("catalog/scope.sql"), include_str!($file))
@@ -223,24 +225,13 @@ fn constraint(row: &Row) -> Constraint {
     }
 }
 
-fn one_text(sql: &str) -> String {
-    Spi::connect(|client| {
-        client
-            .select(sql, None, &[])
-            .and_then(|table| table.first().get_one::<String>())
-    })
-    .ok()
-    .flatten()
-    .unwrap_or_default()
-}
-
 /// The schema to lint, with its lookups built.
 pub fn catalog() -> LintCatalog {
     // The queries and the structs are one contract: a mismatch is a bug, not bad input.
     let fail = |error: &dyn std::fmt::Display| -> ! {
         pgrx::error!("confiture could not read the catalog: {error}")
     };
-    let others = one_text(OTHERS);
+    let others = catalog_text::read(OTHERS, &[]);
     let mut catalog: LintCatalog = serde_json::from_str(&others).unwrap_or_else(|e| fail(&e));
     let loaded = Spi::connect(|client| {
         let mut tables = rows(client, TABLES, table)?;
@@ -266,6 +257,6 @@ pub fn catalog() -> LintCatalog {
 
 /// The rules' configuration and the exclusions.
 pub fn config() -> Config {
-    let text = one_text(CONFIG);
+    let text = catalog_text::read(CONFIG, &[]);
     Config::from_json(&serde_json::from_str(&text).unwrap_or_default())
 }

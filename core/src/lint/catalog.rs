@@ -252,15 +252,7 @@ impl Keywords {
     /// `name` as `quote_ident` writes it: bare when lower-case letters, digits, `_` and `$`
     /// (not first) that are not a keyword, quoted otherwise.
     pub fn quote(&self, name: &str) -> String {
-        let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-        if plain && !self.contains(name) {
-            name.to_string()
-        } else {
-            format!("\"{}\"", name.replace('"', "\"\""))
-        }
+        crate::identifier::quote_ident(name, |word| self.contains(word))
     }
 }
 

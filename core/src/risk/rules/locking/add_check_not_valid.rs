@@ -9,8 +9,8 @@
 //! `<table>_check`), and the message asks to name it.
 
 use super::{
-    added_constraints, alter_existing, default_name, ident, statement_sql, table_name, target_sql,
-    waits,
+    added_constraints, alter_existing, default_name, quote_ident, statement_sql, table_name,
+    target_sql, waits,
 };
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
@@ -55,7 +55,7 @@ fn check(context: &Context) -> Option<Finding> {
         "{} NOT VALID;\nALTER TABLE {} VALIDATE CONSTRAINT {};",
         statement_sql(&context.statement.text),
         target_sql(context),
-        ident(&name)
+        quote_ident(&name)
     );
     Some(RULE.finding(message).with_alternative(safe))
 }

@@ -5,8 +5,8 @@
 //! reads and writes go on.
 
 use super::{
-    added_constraints, alter_existing, default_name, ident, ident_list, is_partitioned,
-    others_first, relation_sql, table_name, target_sql, Added,
+    added_constraints, alter_existing, default_name, ident_list, is_partitioned, others_first,
+    quote_ident, relation_sql, table_name, target_sql, Added,
 };
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
@@ -80,7 +80,7 @@ fn check(context: &Context) -> Option<Finding> {
 fn not_valid_steps(context: &Context, key: &Added) -> Option<String> {
     let references = key.constraint.references.as_ref()?;
     let table = target_sql(context);
-    let name = ident(&match &key.constraint.name {
+    let name = quote_ident(&match &key.constraint.name {
         Some(name) => name.clone(),
         None => default_name(&table_name(context), &key.columns, "fkey"),
     });
@@ -91,7 +91,7 @@ fn not_valid_steps(context: &Context, key: &Added) -> Option<String> {
     let first = match key.column {
         Some(column) => format!(
             "-- ADD COLUMN {} as written but without its REFERENCES clause, then:\n",
-            ident(&column.name)
+            quote_ident(&column.name)
         ),
         None => String::new(),
     };

@@ -4,7 +4,7 @@
 //! this without a rewrite (PostgreSQL 11 and later); without one, add the column nullable, fill
 //! it, and set NOT NULL through a validated check.
 
-use super::{alter_existing, ident, others_first, safe_set_not_null, table_name, target_sql};
+use super::{alter_existing, others_first, quote_ident, safe_set_not_null, table_name, target_sql};
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
 use crate::risk::rule::Rule;
@@ -62,7 +62,7 @@ fn check(context: &Context) -> Option<Finding> {
     let safe: Vec<String> = columns
         .iter()
         .map(|c| {
-            let column = ident(&c.name);
+            let column = quote_ident(&c.name);
             format!(
                 "ALTER TABLE {target} ADD COLUMN {column} {};\n\
                  -- fill existing rows in batches: UPDATE {target} SET {column} = <value> WHERE <a range of keys>;\n{}",

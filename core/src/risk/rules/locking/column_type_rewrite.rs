@@ -4,7 +4,7 @@
 //! `numeric(p, s)` to a larger `p` with the same `s`, dropping a length limit, ... The online
 //! way is a new column kept in sync by a trigger, filled in batches, then swapped in.
 
-use super::{alter_existing, ident, others_first, target_sql, waits};
+use super::{alter_existing, others_first, quote_ident, target_sql, waits};
 use crate::risk::context::Context;
 use crate::risk::effects::RewriteCause;
 use crate::risk::finding::{Finding, Severity};
@@ -54,8 +54,8 @@ fn check(context: &Context) -> Option<Finding> {
     let safe: Vec<String> = changes
         .iter()
         .map(|(column, new_type, _, _)| {
-            let new_column = ident(&format!("{column}_new"));
-            let column = ident(column);
+            let new_column = quote_ident(&format!("{column}_new"));
+            let column = quote_ident(column);
             format!(
                 "ALTER TABLE {target} ADD COLUMN {new_column} {};\n\
                  -- a trigger keeps {new_column} equal to {column} converted on INSERT and UPDATE;\n\

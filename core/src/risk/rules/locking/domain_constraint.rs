@@ -8,7 +8,7 @@
 //! inside the migration. `SET NOT NULL` has no `NOT VALID` form: a `CHECK (VALUE IS NOT NULL)`
 //! does the same.
 
-use super::{ident, statement_sql};
+use super::{quote_ident, statement_sql};
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
 use crate::risk::rule::Rule;
@@ -41,11 +41,11 @@ fn check(context: &Context) -> Option<Finding> {
         .map(|l| l.relation.as_str())
         .collect();
     let domain_sql = match &domain.schema {
-        Some(schema) => format!("{}.{}", ident(schema), ident(&domain.name)),
-        None => ident(&domain.name),
+        Some(schema) => format!("{}.{}", quote_ident(schema), quote_ident(&domain.name)),
+        None => quote_ident(&domain.name),
     };
     let (what, safe) = if set_not_null {
-        let name = ident(&format!("{}_not_null", domain.name));
+        let name = quote_ident(&format!("{}_not_null", domain.name));
         (
             "SET NOT NULL on",
             format!(
@@ -54,8 +54,10 @@ fn check(context: &Context) -> Option<Finding> {
             ),
         )
     } else {
-        let name = constraint_name(&context.statement.text)
-            .map_or_else(|| ident(&format!("{}_check", domain.name)), str::to_string);
+        let name = constraint_name(&context.statement.text).map_or_else(
+            || quote_ident(&format!("{}_check", domain.name)),
+            str::to_string,
+        );
         (
             "The new constraint of",
             format!(

@@ -24,7 +24,7 @@ mod unique_constraint_without_index;
 mod vacuum_full_or_cluster;
 mod volatile_default_rewrite;
 
-use super::statement_sql;
+use super::{quote_ident, statement_sql};
 use crate::risk::catalog::{RelKind, Relation};
 use crate::risk::context::Context;
 use crate::risk::rule::Rule;
@@ -134,25 +134,11 @@ fn default_name(table: &str, columns: &[String], label: &str) -> String {
     parts.join("_")
 }
 
-/// `name` as an SQL identifier: quoted unless it is lower-case letters, digits, `_` and `$`
-/// (keywords are not detected: a column named `user` stays unquoted).
-fn ident(name: &str) -> String {
-    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
 /// Identifiers as an SQL list: `a, "B"`.
 fn ident_list(names: &[String]) -> String {
     names
         .iter()
-        .map(|n| ident(n))
+        .map(|n| quote_ident(n))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -163,8 +149,8 @@ fn relation_sql(context: &Context, name: &Name) -> String {
     match context.existing(name) {
         Some(relation) => relation.qualified.clone(),
         None => match &name.schema {
-            Some(schema) => format!("{}.{}", ident(schema), ident(&name.name)),
-            None => ident(&name.name),
+            Some(schema) => format!("{}.{}", quote_ident(schema), quote_ident(&name.name)),
+            None => quote_ident(&name.name),
         },
     }
 }
@@ -210,8 +196,8 @@ fn not_null_proven(context: &Context, table: &Relation, column: &str) -> bool {
 /// ShareUpdateExclusiveLock, lets `SET NOT NULL` skip its scan; the check is dropped after.
 /// `table` is the table as SQL, `bare` its unqualified name.
 fn safe_set_not_null(table: &str, bare: &str, column: &str) -> String {
-    let check = ident(&format!("{bare}_{column}_not_null"));
-    let col = ident(column);
+    let check = quote_ident(&format!("{bare}_{column}_not_null"));
+    let col = quote_ident(column);
     format!(
         "ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;\n\
          ALTER TABLE {table} VALIDATE CONSTRAINT {check};\n\
@@ -228,7 +214,7 @@ fn constraint_on_concurrent_index(
     columns: &[String],
     kind: &str,
 ) -> String {
-    let name = ident(name);
+    let name = quote_ident(name);
     format!(
         "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table} ({});\n\
          ALTER TABLE {table} ADD CONSTRAINT {name} {kind} USING INDEX {name};",
@@ -273,10 +259,10 @@ mod tests {
 
     #[test]
     fn identifiers_are_quoted_only_when_needed() {
-        assert_eq!(ident("placed_at"), "placed_at");
-        assert_eq!(ident("Placed"), "\"Placed\"");
-        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(ident("1st"), "\"1st\"");
+        assert_eq!(quote_ident("placed_at"), "placed_at");
+        assert_eq!(quote_ident("Placed"), "\"Placed\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_ident("1st"), "\"1st\"");
     }
 
     #[test]

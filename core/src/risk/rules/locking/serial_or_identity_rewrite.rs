@@ -5,7 +5,7 @@
 //! batches holds the strong lock only for instants; a stored generated column has no such way.
 
 use super::{
-    alter_existing, ident, others_first, safe_set_not_null, table_name, target_sql, waits,
+    alter_existing, others_first, quote_ident, safe_set_not_null, table_name, target_sql, waits,
 };
 use crate::risk::context::Context;
 use crate::risk::effects::RewriteCause;
@@ -65,18 +65,20 @@ fn check(context: &Context) -> Option<Finding> {
 fn sequence_steps(context: &Context, column: &ColumnDef) -> String {
     let table = target_sql(context);
     let bare = table_name(context);
-    let col = ident(&column.name);
+    let col = quote_ident(&column.name);
     let type_name = match column.type_ref.base.as_str() {
         "serial" | "serial4" => "integer",
         "bigserial" | "serial8" => "bigint",
         "smallserial" | "serial2" => "smallint",
         _ => column.type_ref.display.as_str(),
     };
-    let schema = context.target().map(|t| format!("{}.", ident(&t.schema)));
+    let schema = context
+        .target()
+        .map(|t| format!("{}.", quote_ident(&t.schema)));
     let sequence = format!(
         "{}{}",
         schema.unwrap_or_default(),
-        ident(&format!("{bare}_{}_seq", column.name))
+        quote_ident(&format!("{bare}_{}_seq", column.name))
     );
     let literal = sequence.replace('\'', "''");
     let mut steps = format!(

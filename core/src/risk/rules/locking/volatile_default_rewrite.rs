@@ -4,7 +4,7 @@
 //! column without a default, then setting the default (for new rows) and filling old rows in
 //! batches, holds the strong lock only for an instant.
 
-use super::{alter_existing, ident, others_first, target_sql, waits};
+use super::{alter_existing, others_first, quote_ident, target_sql, waits};
 use crate::risk::context::Context;
 use crate::risk::effects::RewriteCause;
 use crate::risk::finding::{Finding, Severity};
@@ -44,7 +44,7 @@ fn check(context: &Context) -> Option<Finding> {
     let safe: Vec<String> = added
         .iter()
         .map(|(def, _)| {
-            let column = ident(&def.name);
+            let column = quote_ident(&def.name);
             format!(
                 "ALTER TABLE {table} ADD COLUMN {column} {};\n\
                  -- ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT <the default expression>;\n\

@@ -1,7 +1,7 @@
 //! `lint_report('sarif')` validates against the official SARIF 2.1.0 JSON schema (OASIS,
 //! Errata 01, draft-04), vendored beside this file: see README.md for where it comes from.
 
-use confiture_core::lint::engine::{fingerprint, LintFinding, RULE_FAILED};
+use confiture_core::lint::engine::{LintFinding, RULE_FAILED};
 use confiture_core::lint::report::render;
 use confiture_core::severity::Severity;
 use jsonschema::Validator;
@@ -39,17 +39,10 @@ fn finding(
     remediation: Option<&str>,
     detail: Value,
 ) -> LintFinding {
-    let (object_type, object_name) = object;
     LintFinding {
-        rule,
-        severity,
-        category,
-        object_type,
-        object_name: object_name.into(),
-        message: message.into(),
         remediation: remediation.map(str::to_string),
         detail,
-        fingerprint: fingerprint(rule, object_type, object_name),
+        ..LintFinding::new(rule, severity, category, object.0, object.1, message)
     }
 }
 

@@ -67,6 +67,31 @@ pub struct LintFinding {
     pub fingerprint: String,
 }
 
+impl LintFinding {
+    /// A finding with its fingerprint, and neither remediation nor detail.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        category: &'static str,
+        object_type: &'static str,
+        object_name: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let object_name = object_name.into();
+        LintFinding {
+            fingerprint: fingerprint(rule, object_type, &object_name),
+            rule,
+            severity,
+            category,
+            object_type,
+            object_name,
+            message: message.into(),
+            remediation: None,
+            detail: Value::Null,
+        }
+    }
+}
+
 /// The rule reported when a rule fails: its error is a finding, the run goes on.
 pub const RULE_FAILED: &str = "lint_rule_failed";
 
@@ -173,15 +198,16 @@ fn excluded(rule: &str, hit: &Hit, config: &Config) -> bool {
 
 fn finding(rule: &'static LintRule, severity: Severity, hit: Hit) -> LintFinding {
     LintFinding {
-        fingerprint: fingerprint(rule.id, hit.object_type, &hit.object_name),
-        rule: rule.id,
-        severity,
-        category: rule.category,
-        object_type: hit.object_type,
-        object_name: hit.object_name,
-        message: hit.message,
         remediation: hit.remediation,
         detail: hit.detail,
+        ..LintFinding::new(
+            rule.id,
+            severity,
+            rule.category,
+            hit.object_type,
+            hit.object_name,
+            hit.message,
+        )
     }
 }
 
@@ -192,15 +218,15 @@ fn failure(rule: &'static LintRule, panic: Box<dyn std::any::Any + Send>) -> Lin
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "unknown error".into());
     LintFinding {
-        fingerprint: fingerprint(RULE_FAILED, "rule", rule.id),
-        rule: RULE_FAILED,
-        severity: Severity::Error,
-        category: rule.category,
-        object_type: "rule",
-        object_name: rule.id.to_string(),
-        message: format!("Rule {} failed and reported nothing: {error}", rule.id),
-        remediation: None,
         detail: json!({"rule": rule.id, "error": error}),
+        ..LintFinding::new(
+            RULE_FAILED,
+            Severity::Error,
+            rule.category,
+            "rule",
+            rule.id,
+            format!("Rule {} failed and reported nothing: {error}", rule.id),
+        )
     }
 }
 

@@ -500,7 +500,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::lint::engine::fingerprint;
 
     fn finding(
         rule: &'static str,
@@ -510,17 +509,9 @@ mod tests {
         message: &str,
         remediation: Option<&str>,
     ) -> LintFinding {
-        let (object_type, object_name) = object;
         LintFinding {
-            rule,
-            severity,
-            category,
-            object_type,
-            object_name: object_name.into(),
-            message: message.into(),
             remediation: remediation.map(str::to_string),
-            detail: Value::Null,
-            fingerprint: fingerprint(rule, object_type, object_name),
+            ..LintFinding::new(rule, severity, category, object.0, object.1, message)
         }
     }
 

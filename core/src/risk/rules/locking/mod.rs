@@ -100,6 +100,12 @@ fn added_constraints(alter: &AlterTable, kind: ConstraintKind) -> Vec<Added<'_>>
     added
 }
 
+/// Whether `action` adds a constraint of `kind` that builds its own index (no `USING INDEX`).
+fn builds_index(action: &AlterAction, kind: ConstraintKind) -> bool {
+    matches!(action, AlterAction::AddConstraint(c)
+        if c.kind == Some(kind) && c.using_index.is_none())
+}
+
 /// The first line of an alternative that replaces only some subcommands of `alter` (those
 /// `replaced` accepts): the others must still run, before, in an `ALTER TABLE` of their own.
 fn others_first(alter: &AlterTable, replaced: impl Fn(&AlterAction) -> bool) -> &'static str {

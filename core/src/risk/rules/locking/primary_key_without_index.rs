@@ -5,13 +5,14 @@
 //! check, then adding the key `USING INDEX`, takes the strong lock only for instants.
 
 use super::{
-    added_constraints, alter_existing, constraint_on_concurrent_index, is_partitioned,
-    not_null_proven, others_first, safe_set_not_null, table_name, target_sql, waits,
+    added_constraints, alter_existing, builds_index, constraint_on_concurrent_index,
+    is_partitioned, not_null_proven, others_first, safe_set_not_null, table_name, target_sql,
+    waits,
 };
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
 use crate::risk::rule::Rule;
-use crate::risk::statement::{AlterAction, ConstraintKind};
+use crate::risk::statement::ConstraintKind;
 
 pub const RULE: Rule = Rule {
     id: "primary_key_without_index",
@@ -59,8 +60,7 @@ fn check(context: &Context) -> Option<Finding> {
         "PRIMARY KEY",
     ));
     let first = others_first(alter, |action| {
-        matches!(action, AlterAction::AddConstraint(c)
-            if c.kind == Some(ConstraintKind::PrimaryKey) && c.using_index.is_none())
+        builds_index(action, ConstraintKind::PrimaryKey)
     });
     Some(
         RULE.finding(message)
@@ -72,7 +72,7 @@ fn check(context: &Context) -> Option<Finding> {
 mod tests {
     use super::super::test_support::created;
     use super::*;
-    use crate::risk::statement::{Constraint, Statement};
+    use crate::risk::statement::{AlterAction, Constraint, Statement};
     use crate::risk::testing::*;
     use crate::LockMode::AccessExclusive;
 

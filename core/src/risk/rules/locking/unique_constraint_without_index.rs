@@ -4,13 +4,13 @@
 //! the constraint `USING INDEX`, takes the strong lock only for an instant.
 
 use super::{
-    added_constraints, alter_existing, constraint_on_concurrent_index, default_name,
+    added_constraints, alter_existing, builds_index, constraint_on_concurrent_index, default_name,
     is_partitioned, others_first, table_name, target_sql, waits,
 };
 use crate::risk::context::Context;
 use crate::risk::finding::{Finding, Severity};
 use crate::risk::rule::Rule;
-use crate::risk::statement::{AlterAction, ConstraintKind};
+use crate::risk::statement::ConstraintKind;
 
 pub const RULE: Rule = Rule {
     id: "unique_constraint_without_index",
@@ -49,10 +49,7 @@ fn check(context: &Context) -> Option<Finding> {
             constraint_on_concurrent_index(&table, &name, &a.columns, "UNIQUE")
         })
         .collect();
-    let first = others_first(alter, |action| {
-        matches!(action, AlterAction::AddConstraint(c)
-            if c.kind == Some(ConstraintKind::Unique) && c.using_index.is_none())
-    });
+    let first = others_first(alter, |action| builds_index(action, ConstraintKind::Unique));
     Some(
         RULE.finding(message)
             .with_alternative(format!("{first}{}", safe.join("\n"))),
@@ -63,7 +60,7 @@ fn check(context: &Context) -> Option<Finding> {
 mod tests {
     use super::super::test_support::created;
     use super::*;
-    use crate::risk::statement::{Constraint, Statement};
+    use crate::risk::statement::{AlterAction, Constraint, Statement};
     use crate::risk::testing::*;
     use crate::LockMode::AccessExclusive;
 

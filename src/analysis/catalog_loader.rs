@@ -8,9 +8,9 @@ use confiture_core::risk::catalog::{oid, Catalog, Domain, Relation};
 use confiture_core::risk::statement::{DomainAction, Name, ObjectKind, Operation, Statement};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys;
+use serde_json::Value;
 
 use crate::catalog_text;
-use serde_json::Value;
 
 const RELATIONS: &str = include_str!("relations.sql");
 
@@ -53,77 +53,76 @@ pub fn load(statements: &[Statement]) -> Catalog {
     if names.is_empty() && domains.is_empty() && schemas.is_empty() {
         return catalog;
     }
-    {
-        let query = |sql: &str, args: Vec<DatumWithOid>| -> Value {
-            serde_json::from_str(&catalog_text::read(sql, &args)).unwrap_or(Value::Null)
-        };
-        let (qualifiers, bare) = columns(&names);
-        for row in array(&query(RESOLVE, vec![qualifiers.into(), bare.into()])) {
-            if let (Some(i), Some(oid)) = (row[0].as_u64(), oid(&row[1])) {
-                catalog.names.insert(names[i as usize - 1].clone(), oid);
-            }
+    let (qualifiers, bare) = columns(&names);
+    for row in array(&query(RESOLVE, vec![qualifiers.into(), bare.into()])) {
+        if let (Some(i), Some(oid)) = (row[0].as_u64(), oid(&row[1])) {
+            catalog.names.insert(names[i as usize - 1].clone(), oid);
         }
+    }
 
-        if !domains.is_empty() {
-            let (qualifiers, bare) = columns(&domains);
-            for row in array(&query(DOMAIN_TABLES, vec![qualifiers.into(), bare.into()])) {
-                if let Some(i) = row[0].as_u64() {
-                    let tables = array(&row[1]).iter().filter_map(oid).collect();
-                    catalog
-                        .domains
-                        .insert(domains[i as usize - 1].clone(), Domain { tables });
-                }
-            }
-        }
-
-        if !schemas.is_empty() {
-            for row in array(&query(SCHEMA_MEMBERS, vec![schemas.clone().into()])) {
-                let members = array(&row[1]).iter().filter_map(oid).collect();
+    if !domains.is_empty() {
+        let (qualifiers, bare) = columns(&domains);
+        for row in array(&query(DOMAIN_TABLES, vec![qualifiers.into(), bare.into()])) {
+            if let Some(i) = row[0].as_u64() {
+                let tables = array(&row[1]).iter().filter_map(oid).collect();
                 catalog
-                    .schemas
-                    .insert(row[0].as_str().unwrap_or_default().to_string(), members);
-            }
-        }
-
-        let mut wanted: Vec<u32> = catalog.names.values().copied().collect();
-        wanted.extend(
-            catalog
-                .domains
-                .values()
-                .flat_map(|d| d.tables.iter().copied()),
-        );
-        wanted.extend(catalog.schemas.values().flatten().copied());
-        // Foreign keys of foreign keys matter only where referential actions cascade; otherwise
-        // neighbours of neighbours are followed through partition trees and views alone (a
-        // large, densely linked catalog would otherwise be loaded whole).
-        let cascades = statements
-            .iter()
-            .any(|s| s.operation.cascades_through_foreign_keys());
-        let mut seen = HashSet::new();
-        for round in 0..ROUNDS {
-            wanted.retain(|oid| seen.insert(*oid));
-            if wanted.is_empty() {
-                break;
-            }
-            let oids: Vec<pg_sys::Oid> = wanted.iter().map(|&o| pg_sys::Oid::from(o)).collect();
-            let loaded: Vec<Relation> = array(&query(RELATIONS, vec![oids.into()]))
-                .iter()
-                .filter_map(Relation::from_json)
-                .collect();
-            wanted = if round == 0 || cascades {
-                loaded.iter().flat_map(Relation::neighbours).collect()
-            } else {
-                loaded.iter().flat_map(Relation::structure).collect()
-            };
-            let indexes: Vec<Relation> =
-                loaded.iter().flat_map(Relation::index_relations).collect();
-            for relation in loaded.into_iter().chain(indexes) {
-                // A relation loaded with its own facts keeps them.
-                catalog.relations.entry(relation.oid).or_insert(relation);
+                    .domains
+                    .insert(domains[i as usize - 1].clone(), Domain { tables });
             }
         }
     }
+
+    if !schemas.is_empty() {
+        for row in array(&query(SCHEMA_MEMBERS, vec![schemas.clone().into()])) {
+            let members = array(&row[1]).iter().filter_map(oid).collect();
+            catalog
+                .schemas
+                .insert(row[0].as_str().unwrap_or_default().to_string(), members);
+        }
+    }
+
+    let mut wanted: Vec<u32> = catalog.names.values().copied().collect();
+    wanted.extend(
+        catalog
+            .domains
+            .values()
+            .flat_map(|d| d.tables.iter().copied()),
+    );
+    wanted.extend(catalog.schemas.values().flatten().copied());
+    // Foreign keys of foreign keys matter only where referential actions cascade; otherwise
+    // neighbours of neighbours are followed through partition trees and views alone (a
+    // large, densely linked catalog would otherwise be loaded whole).
+    let cascades = statements
+        .iter()
+        .any(|s| s.operation.cascades_through_foreign_keys());
+    let mut seen = HashSet::new();
+    for round in 0..ROUNDS {
+        wanted.retain(|oid| seen.insert(*oid));
+        if wanted.is_empty() {
+            break;
+        }
+        let oids: Vec<pg_sys::Oid> = wanted.iter().map(|&o| pg_sys::Oid::from(o)).collect();
+        let loaded: Vec<Relation> = array(&query(RELATIONS, vec![oids.into()]))
+            .iter()
+            .filter_map(Relation::from_json)
+            .collect();
+        wanted = if round == 0 || cascades {
+            loaded.iter().flat_map(Relation::neighbours).collect()
+        } else {
+            loaded.iter().flat_map(Relation::structure).collect()
+        };
+        let indexes: Vec<Relation> = loaded.iter().flat_map(Relation::index_relations).collect();
+        for relation in loaded.into_iter().chain(indexes) {
+            // A relation loaded with its own facts keeps them.
+            catalog.relations.entry(relation.oid).or_insert(relation);
+        }
+    }
     catalog
+}
+
+/// The JSON document `sql` returns.
+fn query(sql: &str, args: Vec<DatumWithOid>) -> Value {
+    serde_json::from_str(&catalog_text::read(sql, &args)).unwrap_or(Value::Null)
 }
 
 /// Schemas and names of `names` as two arrays, for `unnest($1::text[], $2::text[])`.

@@ -21,6 +21,13 @@ install_extension() {
     cargo pgrx install --pg-config "$PG_CONFIG" "$@"
 }
 
+# install_test_extensions: the fixture extensions of tests/extensions (another extension that
+# ships hooks), into PostgreSQL 15's extension directory.
+install_test_extensions() {
+    install -m 644 tests/extensions/*/*.control tests/extensions/*/*.sql \
+        "$($PG_CONFIG --sharedir)/extension/"
+}
+
 # start_cluster DIR [SETTING=VALUE ...]: a fresh cluster in DIR, reachable only through a Unix
 # socket inside DIR (no TCP), so it cannot collide with a server on 5432 or anywhere else.
 # Exports PGHOST, PGPORT and PGUSER for the clients that follow.

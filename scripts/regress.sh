@@ -18,6 +18,7 @@ DBNAME=confiture_regress
 PG_REGRESS="$($PG_CONFIG --pkglibdir)/pgxs/src/test/regress/pg_regress"
 
 install_extension >/dev/null
+install_test_extensions
 trap 'stop_cluster "$CLUSTER"' EXIT
 # No autovacuum: a worker's lock on a fixture table would make a dry run wait and fail once its
 # lock_timeout passes, and the suites compare what each statement locks.

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/common.sh
 
 bash scripts/setup.sh || exit 1
+install_test_extensions || exit 1
 
 # The test cluster's data directory must belong to postgres, and so must its parent, where
 # pgrx keeps the cluster's log.

@@ -9,9 +9,14 @@ pub mod analysis;
 mod catalog_text;
 pub mod dry_run;
 mod errors;
+mod executor;
 mod gucs;
+mod hooks;
 mod lint;
+mod log;
+mod migrate;
 pub mod script;
+mod statement_timer;
 mod subtransaction;
 
 pgrx::pg_module_magic!();
@@ -19,9 +24,16 @@ pgrx::pg_module_magic!();
 #[pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     gucs::register();
+    log::register_gucs();
 }
 
 pgrx::extension_sql_file!("../sql/lint.sql", name = "lint_tables");
+pgrx::extension_sql_file!(
+    "../sql/hooks.sql",
+    name = "hook_tables",
+    requires = [hook_phase, hook_refusal]
+);
+pgrx::extension_sql_file!("../sql/migrations.sql", name = "migration_tables");
 pgrx::extension_sql_file!("../sql/grants.sql", name = "grants", finalize);
 
 /// The version of the Confiture library loaded in this backend.

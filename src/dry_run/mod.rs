@@ -2,7 +2,8 @@
 //! rolled back, and report what each statement did.
 //!
 //! Pure parts: options, plan (what to do with each statement), locks, catalog_diff, side
-//! effects and report. Server parts: subtransaction, statement_timer, sequence_page, server (SPI) and runner.
+//! effects and report. Server parts: sequence_page, server (SPI) and runner, with the crate's
+//! subtransactions and statement timer.
 
 mod catalog_diff;
 mod locks;
@@ -14,4 +15,3 @@ mod sequence_page;
 mod server;
 mod side_effects;
 mod sql_api;
-mod statement_timer;

@@ -1,5 +1,6 @@
 //! The `options` argument of `dry_run`: validated before anything runs.
 
+use confiture_core::json_options::{self, boolean, duration, OptionError};
 use serde_json::Value;
 
 /// How a dry run behaves; see docs/reference/dry_run.md.
@@ -36,123 +37,37 @@ impl Default for Options {
 pub const NAMES: &str =
     "stop_on_error, lock_timeout, statement_timeout, simulate_concurrently, explain, data_scale";
 
-/// Why an `options` value was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptionError {
-    pub message: String,
-    pub hint: String,
-}
-
 impl Options {
     /// Reads `options`, which must be a JSON object of known options with values of their type.
     pub fn from_json(options: &Value) -> Result<Self, OptionError> {
-        let object = options.as_object().ok_or_else(|| OptionError {
-            message: format!(
-                "dry_run options must be a JSON object, not {}",
-                json_type(options)
-            ),
-            hint: format!("For example '{{\"stop_on_error\": false}}'. Options: {NAMES}."),
-        })?;
+        let object = json_options::object(FUNCTION, options, "{\"stop_on_error\": false}", NAMES)?;
         let mut parsed = Self::default();
         for (name, value) in object {
             match name.as_str() {
-                "stop_on_error" => parsed.stop_on_error = boolean(name, value)?,
-                "simulate_concurrently" => parsed.simulate_concurrently = boolean(name, value)?,
-                "explain" => parsed.explain = boolean(name, value)?,
-                "lock_timeout" => parsed.lock_timeout_ms = duration(name, value)?,
-                "statement_timeout" => parsed.statement_timeout_ms = duration(name, value)?,
-                "data_scale" => parsed.data_scale = scale(name, value)?,
-                _ => {
-                    return Err(OptionError {
-                        message: format!("unknown dry_run option \"{name}\""),
-                        hint: format!("Options: {NAMES}."),
-                    })
+                "stop_on_error" => parsed.stop_on_error = boolean(FUNCTION, name, value)?,
+                "simulate_concurrently" => {
+                    parsed.simulate_concurrently = boolean(FUNCTION, name, value)?
                 }
+                "explain" => parsed.explain = boolean(FUNCTION, name, value)?,
+                "lock_timeout" => parsed.lock_timeout_ms = duration(FUNCTION, name, value)?,
+                "statement_timeout" => {
+                    parsed.statement_timeout_ms = duration(FUNCTION, name, value)?
+                }
+                "data_scale" => parsed.data_scale = scale(name, value)?,
+                _ => return Err(json_options::unknown(FUNCTION, name, NAMES)),
             }
         }
         Ok(parsed)
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn wrong_type(name: &str, value: &Value, expected: &str, example: &str) -> OptionError {
-    OptionError {
-        message: format!(
-            "dry_run option \"{name}\" must be {expected}, not {}",
-            json_type(value)
-        ),
-        hint: format!("For example '{{\"{name}\": {example}}}'."),
-    }
-}
-
-fn boolean(name: &str, value: &Value) -> Result<bool, OptionError> {
-    value
-        .as_bool()
-        .ok_or_else(|| wrong_type(name, value, "a boolean", "true"))
-}
+const FUNCTION: &str = "dry_run";
 
 fn scale(name: &str, value: &Value) -> Result<f64, OptionError> {
     value
         .as_f64()
         .filter(|s| s.is_finite() && *s > 0.0)
-        .ok_or_else(|| wrong_type(name, value, "a positive number", "20"))
-}
-
-/// A duration as PostgreSQL writes it for timeout settings: a number of milliseconds, or a
-/// string with a unit (`"500ms"`, `"2s"`, `"1min"`, `"1h"`, `"1d"`; no unit means ms).
-fn duration(name: &str, value: &Value) -> Result<u32, OptionError> {
-    let invalid = || {
-        wrong_type(
-            name,
-            value,
-            "a duration such as \"2s\" or a number of milliseconds",
-            "\"2s\"",
-        )
-    };
-    let milliseconds = match value {
-        Value::Number(n) => n.as_f64().ok_or_else(invalid)?,
-        Value::String(s) => parse_duration(s).ok_or_else(|| OptionError {
-            message: format!("dry_run option \"{name}\" is not a duration: \"{s}\""),
-            hint: "Use a number of milliseconds, or a number with a unit: ms, s, min, h or d \
-                   (for example \"2s\")."
-                .into(),
-        })?,
-        _ => return Err(invalid()),
-    };
-    if !(0.0..=f64::from(i32::MAX)).contains(&milliseconds) {
-        return Err(OptionError {
-            message: format!("dry_run option \"{name}\" is out of range: {milliseconds} ms"),
-            hint: format!("Use 0 (no limit) up to {} ms.", i32::MAX),
-        });
-    }
-    Ok(milliseconds.round() as u32)
-}
-
-fn parse_duration(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let number: f64 = text[..split].parse().ok()?;
-    let factor = match text[split..].trim() {
-        "" | "ms" => 1.0,
-        "s" => 1_000.0,
-        "min" => 60_000.0,
-        "h" => 3_600_000.0,
-        "d" => 86_400_000.0,
-        _ => return None,
-    };
-    Some(number * factor)
+        .ok_or_else(|| json_options::wrong_type(FUNCTION, name, value, "a positive number", "20"))
 }
 
 #[cfg(test)]

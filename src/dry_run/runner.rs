@@ -14,8 +14,8 @@ use super::plan::{self, Step};
 use super::report::{LockReport, StatementReport, Status};
 use super::server::{self, Before, Connection, Observer, UnrelatedWrites, XidWindow};
 use super::side_effects::{self, SequenceState};
-use super::statement_timer::StatementTimer;
 use crate::script::{self, Command};
+use crate::statement_timer::StatementTimer;
 use crate::subtransaction::{always_rolled_back, attempt};
 
 /// A statement of the migration, with its command.
@@ -180,8 +180,8 @@ impl Run {
                 ));
             }
             Err(error) => {
-                stop_if_cancelled(&error, callers_deadline_passed);
-                report.sqlstate = Some(sqlstate(error.sql_error_code()));
+                crate::statement_timer::stop_if_cancelled(&error, callers_deadline_passed);
+                report.sqlstate = Some(crate::subtransaction::server_sqlstate(&error));
                 report.message = Some(match &simulated {
                     Some(_) => format!("simulated without CONCURRENTLY: {}", full_message(&error)),
                     None => full_message(&error),
@@ -359,33 +359,6 @@ impl Run {
             .collect();
         side_effects::sequence_moves(readings)
     }
-}
-
-/// A cancel by the user, or the caller's own statement_timeout, ends the whole dry run (after
-/// the rollback); a timeout of the dry run's own making is just this statement's failure.
-fn stop_if_cancelled(error: &ErrorReportWithLevel, callers_deadline_passed: bool) {
-    let cancelled = error.sql_error_code() == PgSqlErrorCode::ERRCODE_QUERY_CANCELED
-        && (callers_deadline_passed || !error.message().contains("statement timeout"));
-    if cancelled {
-        ErrorReport::new(
-            error.sql_error_code(),
-            error.message().to_string(),
-            function_name!(),
-        )
-        .report(PgLogLevel::ERROR);
-    }
-}
-
-/// The five-character SQLSTATE, unpacked as elog.c's `unpack_sql_state` does.
-fn sqlstate(code: PgSqlErrorCode) -> String {
-    let mut packed = code as i32;
-    (0..5)
-        .map(|_| {
-            let c = char::from(b'0' + (packed & 0x3F) as u8);
-            packed >>= 6;
-            c
-        })
-        .collect()
 }
 
 fn full_message(error: &ErrorReportWithLevel) -> String {

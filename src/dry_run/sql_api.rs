@@ -1,12 +1,16 @@
 //! SQL functions of dry runs.
 
+use std::time::Instant;
+
+use confiture_core::event::{Event, EventKind};
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::{json, Value};
 
 use super::options::Options;
-use super::report::{self, StatementReport};
+use super::report::{self, StatementReport, Status};
 use super::runner::{self, DryRun};
+use crate::log::emit;
 
 fn options_or_report(options: Option<JsonB>) -> Options {
     let options = options.map_or(json!({}), |o| o.0);
@@ -17,8 +21,31 @@ fn options_or_report(options: Option<JsonB>) -> Options {
 
 fn run(migration: Option<&str>, options: Option<JsonB>) -> (Options, Option<DryRun>) {
     let options = options_or_report(options);
-    let run = migration.map(|m| runner::dry_run(m, &options));
+    let run = migration.map(|m| logged(|| runner::dry_run(m, &options)));
     (options, run)
+}
+
+/// The dry run with its events: `dry_run_failed` names the first statement that failed.
+fn logged(dry_run: impl FnOnce() -> DryRun) -> DryRun {
+    emit(Event::new(EventKind::DryRunStart));
+    let started = Instant::now();
+    let run = dry_run();
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let failed = run.statements.iter().find(|r| r.status == Status::Failed);
+    let event = match failed {
+        None => Event::new(EventKind::DryRunCompleted),
+        Some(report) => Event::new(EventKind::DryRunFailed).error(&format!(
+            "statement {}: {}",
+            report.number,
+            report.message.as_deref().unwrap_or_default()
+        )),
+    };
+    emit(
+        event
+            .duration_ms(duration_ms)
+            .rows(run.statements.len() as u64),
+    );
+    run
 }
 
 /// A row of `dry_run`, in the column order of its signature.

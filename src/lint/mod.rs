@@ -5,3 +5,5 @@
 mod loader;
 mod snapshot;
 mod sql_api;
+
+pub use sql_api::run;

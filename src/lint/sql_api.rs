@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use confiture_core::event::{Event, EventKind};
 use confiture_core::lint::config::check_options;
 use confiture_core::lint::engine::{self, LintFinding, Selection, Timings};
 use confiture_core::lint::report;
@@ -75,7 +76,13 @@ pub fn run(selection: &Selection, function: &'static str) -> (Vec<LintFinding>, 
     }
     let config = loader::config();
     let (findings, timings) = engine::lint(&catalog, &config, selection);
-    (findings, started.elapsed().as_secs_f64() * 1000.0, timings)
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    crate::log::emit(
+        Event::new(EventKind::LintCompleted)
+            .duration_ms(duration_ms)
+            .rows(findings.len() as u64),
+    );
+    (findings, duration_ms, timings)
 }
 
 type Row = (

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::engine::{Config, Exclusion, RuleConfig};
 use super::rule::LintRule;
+use crate::json_options::json_type;
 use crate::severity::Severity;
 
 impl Config {
@@ -79,17 +80,6 @@ pub fn check_options(rule: &LintRule, options: &Value) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

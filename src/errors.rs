@@ -98,7 +98,7 @@ impl Caught {
 pub fn null_argument<T>(argument: &str, function: &'static str) -> T {
     ErrorReport::new(
         PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-        format!("{function}: {argument} must not be NULL"),
+        format!("{argument} must not be NULL"),
         function,
     )
     .report(PgLogLevel::ERROR);

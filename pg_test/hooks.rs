@@ -250,6 +250,30 @@ mod tests {
     }
 
     #[pg_test]
+    fn a_hook_whose_function_was_dropped_fails_its_phase_until_unregistered() {
+        fixture();
+        register("gone", "cleanup", "record(jsonb)", 1);
+        Spi::run("DROP FUNCTION record(jsonb)").unwrap();
+        let hook = json("SELECT to_jsonb(h) FROM confiture.hooks h");
+        assert_eq!(hook["status"], "refused");
+        assert!(hook["refusal"]
+            .as_str()
+            .unwrap()
+            .ends_with("does not exist"));
+        let result = json(
+            "SELECT confiture.migrate('V1', 'x', 'CREATE TABLE t (id int)',
+                                      options => '{\"on_error\": \"record\"}')",
+        );
+        assert_eq!(
+            result["error"]["failed_at"],
+            serde_json::json!({"stage": "hook", "phase": "cleanup", "hook": "gone"})
+        );
+        Spi::run("SELECT confiture.unregister_hook('gone')").unwrap();
+        let result = json("SELECT confiture.migrate('V1', 'x', 'CREATE TABLE t (id int)')");
+        assert_eq!(result["status"], "applied");
+    }
+
+    #[pg_test]
     fn hooks_are_discovered_from_function_comments() {
         fixture();
         Spi::run(

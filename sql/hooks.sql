@@ -33,5 +33,5 @@ SELECT h.name, h.phase, h.fn, h.priority, h.timeout, h.applies_to, h.enabled, h.
   FROM @extschema@.hook_registry h
  CROSS JOIN LATERAL (SELECT @extschema@.hook_refusal(h.fn) AS refusal) r;
 COMMENT ON VIEW @extschema@.hooks IS
-    'Every hook, registered or discovered, in the order migrate() runs a phase''s hooks (priority, then name), with whether it would run for the current role and why not.';
+    'Every hook, registered or discovered, with whether it would run for the current role and why not. migrate() runs a phase''s hooks by priority, then name.';
 GRANT SELECT ON @extschema@.hooks TO PUBLIC;

@@ -1,7 +1,7 @@
 -- dry_run on a large catalog (run after ../shared/bench/big_schema.sql: 10,000 tables): a
 -- migration of catalog-only statements, where observing each statement costs the most relative
 -- to running it, against the same statements run plainly in a transaction that is rolled back.
--- Median of 7 each (see compare_dry_run.sql); the catalog size is printed first.
+-- Median of 7 each (see compare_to_plain.sql); the catalog size is printed first.
 \set ON_ERROR_STOP on
 CREATE TEMP TABLE bench_migration (statement_no int, sql text);
 INSERT INTO bench_migration VALUES
@@ -15,4 +15,6 @@ INSERT INTO bench_migration VALUES
 
 SELECT count(*) AS catalog_relations FROM pg_class;
 \set runs 7
-\ir compare_dry_run.sql
+\set method 'SELECT count(*) FROM confiture.dry_run(%2$L) HAVING count(*) FILTER (WHERE status <> ''ok'') = 0'
+\set label 'confiture.dry_run'
+\ir compare_to_plain.sql

@@ -175,3 +175,72 @@ SELECT confiture.lint_report('text', ARRAY['public'],
 SELECT confiture.exclude('missing_primary_key', 'public.audit_log', 'append-only log') > 0 AS excluded;
 SELECT confiture.configure_rule('prefer_timestamptz', severity => 'info') ->> 'severity' AS prefer_timestamptz;
 SELECT severity, count(*) FROM confiture.lint(ARRAY['public']) GROUP BY severity ORDER BY severity;
+
+\echo
+\echo '=== Hooks: functions Confiture calls at the phases of every migration'
+\echo '    An audit hook records each migration in audit_log; a guard refuses migrations that leave'
+\echo '    orders without an amount. Both are plain SQL functions of one jsonb context.'
+CREATE FUNCTION record_migration(context jsonb) RETURNS jsonb LANGUAGE sql AS $$
+    INSERT INTO audit_log (action, payload)
+    VALUES ((context ->> 'operation') || ' ' || (context ->> 'version'),
+            json_build_object('tables', context -> 'tables', 'by', context ->> 'user'))
+    RETURNING jsonb_build_object('audit_log_rows', (SELECT count(*) + 1 FROM audit_log))
+$$;
+CREATE FUNCTION orders_have_totals(context jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT FROM orders WHERE total IS NULL OR total < 0) THEN
+        RAISE EXCEPTION 'orders without a valid total' USING HINT = 'Repair the data before migrating.';
+    END IF;
+    RETURN jsonb_build_object('orders_checked', (SELECT count(*) FROM orders));
+END
+$$;
+SELECT confiture.register_hook('audit', 'after_ddl', 'record_migration(jsonb)');
+SELECT confiture.register_hook('orders_guard', 'after_validation', 'orders_have_totals(jsonb)',
+                               priority => 10, timeout => '5s');
+SELECT name, phase, priority, timeout, status FROM confiture.hooks;
+
+\echo
+\echo '=== confiture.migrate(): V14 refused by max_risk before anything runs'
+SELECT confiture.migrate('V14', 'order items checks', :'v14', options => '{"max_risk": "medium"}');
+
+\echo
+\echo '=== V15, a change safe enough to run in one transaction: applied, with its hooks'
+SELECT $migration$
+SET lock_timeout = '2s';
+ALTER TABLE orders ADD COLUMN public_id uuid;
+COMMENT ON COLUMN orders.public_id IS 'Identifier shown to customers';
+$migration$ AS v15 \gset
+SELECT r ->> 'status' AS status, r -> 'statements' AS statements, r -> 'risk' ->> 'risk_level' AS risk,
+       jsonb_path_query_array(r, '$.steps[*].step') AS steps,
+       jsonb_pretty(jsonb_path_query_array(r, '$.hook_results[*] ? (@.status == "completed")')
+                    #- '{0,duration_ms}' #- '{1,duration_ms}') AS hooks
+FROM confiture.migrate('V15', 'orders public id', :'v15',
+                       'ALTER TABLE orders DROP COLUMN public_id;') AS r;
+\echo '    Applying it again is a no-op; a changed script under the same version is refused.'
+SELECT confiture.migrate('V15', 'orders public id', :'v15') ->> 'status' AS again;
+SELECT confiture.migrate('V15', 'orders public id', 'ALTER TABLE orders ADD COLUMN public_id text;');
+
+\echo
+\echo '=== A failing guard: everything V16 did is rolled back; with on_error = record the attempt'
+\echo '    is kept in confiture.migrations with the error and where it happened'
+UPDATE orders SET total = -1 WHERE id = 1;
+SELECT r ->> 'status' AS status, r -> 'error' ->> 'message' AS error, r -> 'error' -> 'failed_at' AS failed_at
+FROM confiture.migrate('V16', 'orders currency', 'ALTER TABLE orders ADD COLUMN currency char(3);',
+                       options => '{"on_error": "record"}') AS r;
+SELECT to_regclass('orders') IS NOT NULL AS orders_still_there,
+       EXISTS (SELECT FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'currency') AS currency_added;
+SELECT version, name, status, error FROM confiture.status(ARRAY['V15', 'V16', 'V17']);
+UPDATE orders SET total = 1 WHERE id = 1;
+
+\echo
+\echo '=== confiture.rollback(): V15 undone by its down script, with the hooks'
+SELECT confiture.rollback('V15') ->> 'status' AS status;
+SELECT action, payload::text FROM audit_log WHERE action ~ '^(migrate|rollback) ' ORDER BY at;
+
+\echo
+\echo '=== Structured logging: each event goes to the server log; here also to this client'
+SET client_min_messages = log;
+SET confiture.log_format = 'json';
+SET confiture.log_min_level = 'debug';
+SELECT confiture.migrate('V16', 'orders currency', 'ALTER TABLE orders ADD COLUMN currency char(3);') ->> 'status' AS status;
+RESET client_min_messages;

@@ -149,6 +149,12 @@ pub fn discover(function: &'static str) -> i32 {
                         f64::from(timeout_ms).into(),
                     ],
                 );
+                if let Some(refusal) = function_facts::refusal(oid) {
+                    pgrx::warning!(
+                        "confiture: hook {name} is registered, but cannot run for you: {}",
+                        refusal.message
+                    );
+                }
                 found.push(name.to_string());
             }
         }
@@ -179,7 +185,9 @@ fn write(sql: &str, args: &[DatumWithOid]) -> Option<String> {
 
 fn may_change_registry(function: &'static str) {
     let allowed = Spi::get_one::<bool>(
-        "SELECT has_table_privilege('confiture.hook_registry', 'INSERT, UPDATE, DELETE')",
+        "SELECT has_table_privilege('confiture.hook_registry', 'INSERT')
+            AND has_table_privilege('confiture.hook_registry', 'UPDATE')
+            AND has_table_privilege('confiture.hook_registry', 'DELETE')",
     )
     .ok()
     .flatten()

@@ -19,7 +19,7 @@ use crate::subtransaction::attempt;
 const PHASE_HOOKS: &str = "
 SELECT coalesce(json_agg(json_build_object(
            'name', h.name,
-           'call', format('%I.%I', n.nspname, p.proname),
+           'call', CASE WHEN p.oid IS NOT NULL THEN format('%I.%I', n.nspname, p.proname) END,
            'returns_jsonb', p.prorettype = 'jsonb'::regtype,
            'timeout_ms', extract(epoch FROM h.timeout) * 1000,
            'refusal', h.refusal) ORDER BY h.priority, h.name), '[]')::text
@@ -110,7 +110,8 @@ fn call(hook: &Value, context: Value) -> Result<Option<Value>, Caught> {
     }
     let call = hook["call"].as_str().unwrap_or_default();
     let returns_jsonb = hook["returns_jsonb"].as_bool().unwrap_or(false);
-    let timeout_ms = hook["timeout_ms"].as_f64().unwrap_or(0.0).round() as i32;
+    // At least a millisecond: 0 would mean no limit at all.
+    let timeout_ms = (hook["timeout_ms"].as_f64().unwrap_or(0.0).ceil() as i32).max(1);
     let sql = format!("SELECT {call}($1::jsonb)");
     let timer = StatementTimer::arm_for(timeout_ms);
     let outcome = attempt(|| {

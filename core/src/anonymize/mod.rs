@@ -8,6 +8,7 @@ pub mod error;
 pub mod feistel;
 pub mod key;
 pub mod keyed;
+pub mod names;
 pub mod options;
 pub mod strategies;
 

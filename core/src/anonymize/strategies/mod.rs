@@ -6,6 +6,7 @@ pub mod date_shift;
 pub mod email;
 pub mod hash;
 pub mod ip;
+pub mod name;
 pub mod noise;
 pub mod partial;
 pub mod phone;

@@ -11,4 +11,5 @@ pub mod noise;
 pub mod partial;
 pub mod phone;
 pub mod redact;
+pub mod text_pii;
 pub mod unique;

@@ -26,3 +26,14 @@ impl fmt::Display for MaskError {
 }
 
 impl std::error::Error for MaskError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_the_message_then_the_hint() {
+        let error = MaskError::new("bad key", "use a longer one");
+        assert_eq!(error.to_string(), "bad key (hint: use a longer one)");
+    }
+}

@@ -9,6 +9,10 @@
 //!   guarded (`check_unique_column`);
 //! - `key`: `validate_key` for `set_anonymization_key`;
 //! - `keyed`, `feistel`, `names`, `options`: what the strategies are built from.
+//!
+//! NULL never reaches this module: the SQL functions are `STRICT`, so NULL stays NULL.
+//! The SQL `mask_date_shift` has two Rust counterparts, `mask_date_shift` for `date` and
+//! `mask_timestamp_shift` for `timestamptz`.
 
 pub mod error;
 pub mod feistel;

@@ -312,6 +312,17 @@ mod tests {
     }
 
     #[test]
+    fn every_strategy_has_a_one_line_description() {
+        for spec in &STRATEGIES {
+            assert!(
+                !spec.description.is_empty() && !spec.description.contains('\n'),
+                "{}",
+                spec.name
+            );
+        }
+    }
+
+    #[test]
     fn every_strategy_configures_with_defaults_or_required_options() {
         for spec in &STRATEGIES {
             let required: serde_json::Map<String, Value> = spec

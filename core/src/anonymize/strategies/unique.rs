@@ -39,8 +39,6 @@ pub enum UniqueKind {
 }
 
 impl UniqueKind {
-    pub const NAMES: [&'static str; 4] = ["digits", "alnum", "text", "email"];
-
     /// Reads the `kind` argument. `text` is accepted as another name of `alnum`.
     pub fn parse(kind: &str) -> Result<Self, MaskError> {
         match kind {

@@ -6,6 +6,7 @@
 //! `find_pii` is also what `verify_anonymization` uses to report values that still look like
 //! personal data after masking.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -35,7 +36,7 @@ impl PiiKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PiiMatch {
     pub kind: PiiKind,
-    pub range: std::ops::Range<usize>,
+    pub range: Range<usize>,
 }
 
 /// One alternation, so that at each position the earliest-starting match wins and, at the same
@@ -73,7 +74,8 @@ fn pattern() -> &'static Regex {
 ///   (`1 500 000`) are reported as phones: redacting too much is the safe mistake.
 pub fn find_pii(text: &str) -> Vec<PiiMatch> {
     let mut found = Vec::new();
-    for captures in pattern().captures_iter(text) {
+    let mut at = 0;
+    while let Some(captures) = pattern().captures_at(text, at) {
         let (kind, matched) = [
             (PiiKind::Email, "email"),
             (PiiKind::Iban, "iban"),
@@ -83,13 +85,17 @@ pub fn find_pii(text: &str) -> Vec<PiiMatch> {
         .into_iter()
         .find_map(|(kind, group)| captures.name(group).map(|m| (kind, m)))
         .expect("one alternative matched");
-        if kind == PiiKind::Phone && !reads_as_phone(matched.as_str()) {
-            continue;
+        if kind == PiiKind::Phone {
+            if let Some(skipped) = not_a_phone(matched.as_str()) {
+                at = matched.start() + skipped;
+                continue;
+            }
         }
         found.push(PiiMatch {
             kind,
             range: matched.range(),
         });
+        at = matched.end();
     }
     found
 }
@@ -114,19 +120,68 @@ pub fn mask_text_pii(text: &str) -> String {
     masked
 }
 
-fn reads_as_phone(candidate: &str) -> bool {
-    let digits = candidate.chars().filter(char::is_ascii_digit).count();
-    if !(7..=15).contains(&digits) {
-        return false;
+/// `None` when a phone candidate reads as a phone number, else how many of its bytes are
+/// not one: a leading date or IPv4 address, or the first group of digits. The search resumes
+/// after them rather than after the whole candidate, so that a phone number written right
+/// after a date (`2024-01-15 555-123-4567`) is still found.
+fn not_a_phone(candidate: &str) -> Option<usize> {
+    let runs = digit_runs(candidate);
+    if let Some(end) = leading_date_or_address(candidate, &runs) {
+        return Some(end);
     }
-    let groups: Vec<usize> = candidate.split(['.', '-']).map(str::len).collect();
-    let all_digits = candidate
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
-    let one_separator = !(candidate.contains('.') && candidate.contains('-'));
-    let date = matches!(groups[..], [4, 1..=2, 1..=2] | [1..=2, 1..=2, 2 | 4]);
-    let ipv4 = candidate.contains('.') && matches!(groups[..], [1..=3, 1..=3, 1..=3, 1..=3]);
-    !(all_digits && one_separator && (date || ipv4))
+    let digits: usize = runs.iter().map(Range::len).sum();
+    if (7..=15).contains(&digits) {
+        None
+    } else {
+        Some(runs[0].end)
+    }
+}
+
+/// Where the candidate's runs of digits are, as byte ranges.
+fn digit_runs(candidate: &str) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, byte) in candidate.bytes().enumerate() {
+        if !byte.is_ascii_digit() {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if run.end == i => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    runs
+}
+
+/// The end of a date (`2024-01-15`, `15.01.2024`) or IPv4 address the candidate starts with:
+/// its groups joined by one repeated `-` or `.` and followed by a space or nothing, so that
+/// `06.12.34.56.78` (a phone number) is not read as the date `06.12.34`.
+fn leading_date_or_address(candidate: &str, runs: &[Range<usize>]) -> Option<usize> {
+    for count in [3, 4] {
+        let Some(last) = runs.get(count - 1) else {
+            continue;
+        };
+        let groups = &runs[..count];
+        let separators: Vec<&str> = groups
+            .windows(2)
+            .map(|pair| &candidate[pair[0].end..pair[1].start])
+            .collect();
+        let joined =
+            matches!(separators[0], "-" | ".") && separators.iter().all(|s| *s == separators[0]);
+        let ends = candidate[last.end..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ');
+        let lengths: Vec<usize> = groups.iter().map(Range::len).collect();
+        let shaped = if count == 3 {
+            matches!(lengths[..], [4, 1..=2, 1..=2] | [1..=2, 1..=2, 2 | 4])
+        } else {
+            separators[0] == "." && lengths.iter().all(|&n| (1..=3).contains(&n))
+        };
+        if groups[0].start == 0 && joined && ends && shaped {
+            return Some(last.end);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -196,6 +251,23 @@ mod tests {
         ] {
             assert_eq!(mask_text_pii(text), text);
         }
+    }
+
+    #[test]
+    fn finds_a_phone_number_written_right_after_a_date() {
+        assert_eq!(
+            mask_text_pii("on 2024-01-15 555-123-4567"),
+            "on 2024-01-15 [PHONE]"
+        );
+        assert_eq!(
+            mask_text_pii("host 10.0.0.1 +33 6 12 34 56 78"),
+            "host 10.0.0.1 [PHONE]"
+        );
+    }
+
+    #[test]
+    fn a_dotted_phone_number_is_not_read_as_a_date() {
+        assert_eq!(mask_text_pii("tel 06.12.34.56.78"), "tel [PHONE]");
     }
 
     #[test]

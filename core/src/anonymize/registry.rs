@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::error::MaskError;
 use super::options::{float_in_range, int_in_range, non_empty, JsonOptions, OptionSpec};
 use super::strategies::unique::UniqueKind;
-use super::strategies::{date_shift, hash, ip, partial};
+use super::strategies::{date_shift, hash, ip, noise, partial, redact};
 
 /// The kind of column a strategy masks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,7 +239,7 @@ pub fn configure(name: &str, options: &Value) -> Result<Masking, MaskError> {
         "mask_redact" => Masking::Redact {
             replacement: json
                 .string("replacement")?
-                .unwrap_or_else(|| super::strategies::redact::DEFAULT_REPLACEMENT.to_owned()),
+                .unwrap_or_else(|| redact::DEFAULT_REPLACEMENT.to_owned()),
         },
         "mask_date_shift" => {
             let max_days = json
@@ -250,9 +250,7 @@ pub fn configure(name: &str, options: &Value) -> Result<Masking, MaskError> {
             }
         }
         "mask_noise" => {
-            let ratio = json
-                .float("ratio")?
-                .unwrap_or(super::strategies::noise::DEFAULT_RATIO);
+            let ratio = json.float("ratio")?.unwrap_or(noise::DEFAULT_RATIO);
             Masking::Noise {
                 ratio: float_in_range(name, "ratio", ratio, 0.0, 1.0)?,
             }
@@ -359,6 +357,39 @@ mod tests {
             .map(|s| s.name)
             .collect();
         assert_eq!(safe, ["mask_ip", "mask_unique"]);
+    }
+
+    #[test]
+    fn listed_defaults_are_the_ones_applied() {
+        let default = |name, option| {
+            let spec = strategy(name).unwrap();
+            let option = spec.options.iter().find(|o| o.name == option).unwrap();
+            option.default.unwrap()
+        };
+        assert_eq!(
+            default("mask_hash", "length"),
+            hash::DEFAULT_LENGTH.to_string()
+        );
+        assert_eq!(
+            default("mask_date_shift", "max_days"),
+            date_shift::DEFAULT_MAX_DAYS.to_string()
+        );
+        assert_eq!(
+            default("mask_noise", "ratio"),
+            noise::DEFAULT_RATIO.to_string()
+        );
+        assert_eq!(
+            default("mask_ip", "keep_prefix"),
+            ip::DEFAULT_KEEP_PREFIX.to_string()
+        );
+        assert_eq!(
+            default("mask_partial", "pad"),
+            format!("'{}'", partial::DEFAULT_PAD)
+        );
+        assert_eq!(
+            default("mask_redact", "replacement"),
+            format!("'{}'", redact::DEFAULT_REPLACEMENT)
+        );
     }
 
     #[test]

@@ -66,7 +66,9 @@ const MAX_CHUNK_DOMAIN: u128 = 1 << 126;
 
 /// Masks `value` one-to-one: same length, same characters outside the masked class, same
 /// letter case, and (for `Email`) same domain. For a fixed key, distinct inputs always give
-/// distinct outputs, even compared case-insensitively. The empty string masks to itself.
+/// distinct outputs, even compared case-insensitively. Only ASCII letters and digits are
+/// masked: accented letters and other scripts are kept as they are, part of the format, so a
+/// value written mostly in them stays mostly readable. The empty string masks to itself.
 pub fn mask_unique(key: &[u8], value: &str, kind: UniqueKind) -> String {
     permute_slots(&KeyedHash::new(key), value, kind, MAX_CHUNK_DOMAIN)
 }

@@ -38,3 +38,66 @@ pub use strategies::phone::mask_phone;
 pub use strategies::redact::mask_redact;
 pub use strategies::text_pii::{contains_pii, find_pii, mask_text_pii, PiiKind, PiiMatch};
 pub use strategies::unique::{mask_unique, UniqueKind};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"module test key 0123456789";
+
+    /// Text no column should hold but some column will.
+    const ODD_VALUES: [&str; 14] = [
+        "",
+        " ",
+        "\t\n",
+        "@",
+        "@@a@",
+        "+",
+        "00",
+        "-.-",
+        "ß",
+        "e\u{301}",
+        "😀 👍🏽",
+        "名前 苗字",
+        "O'Neil-Smith, Jr.",
+        "+33 (0) 6 12 34 56 78 / 4111-1111-1111-1111 / a@b.c",
+    ];
+
+    #[test]
+    fn text_strategies_accept_any_text() {
+        let long = "x9 ".repeat(5_000);
+        for value in ODD_VALUES.iter().copied().chain([long.as_str()]) {
+            mask_hash(KEY, value, 16).unwrap();
+            mask_email(KEY, value, false);
+            mask_email(KEY, value, true);
+            mask_name(KEY, value);
+            mask_phone(KEY, value);
+            mask_partial(value, 1, 1, "*").unwrap();
+            mask_credit_card(KEY, value);
+            mask_text_pii(value);
+            for kind in [UniqueKind::Digits, UniqueKind::Alnum, UniqueKind::Email] {
+                assert_eq!(
+                    mask_unique(KEY, value, kind).chars().count(),
+                    value.chars().count()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn format_preserving_strategies_keep_the_character_count() {
+        for value in ODD_VALUES {
+            let count = value.chars().count();
+            assert_eq!(mask_phone(KEY, value).chars().count(), count, "{value:?}");
+            assert_eq!(
+                mask_credit_card(KEY, value).chars().count(),
+                count,
+                "{value:?}"
+            );
+            assert_eq!(
+                mask_partial(value, 2, 2, "*").unwrap().chars().count(),
+                count
+            );
+        }
+    }
+}

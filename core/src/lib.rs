@@ -1,6 +1,7 @@
 //! Confiture's pure logic: everything that needs no server, so it is unit-tested in
 //! milliseconds. The extension crate reads the server (parse trees, catalogs) into these types.
 
+pub mod anonymize;
 pub mod event;
 pub mod hooks;
 pub mod identifier;

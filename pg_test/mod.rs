@@ -1,6 +1,7 @@
 //! In-server tests: compiled into the extension under the `pg_test` feature and run by
 //! `cargo pgrx test`, each inside a transaction that is rolled back.
 
+mod anonymize;
 mod assess_risk;
 mod dry_run;
 mod hooks;

@@ -8,8 +8,19 @@ const DEFAULT: Throughput = Throughput::DEFAULT;
 static SCAN_MB_PER_S: GucSetting<f64> = GucSetting::<f64>::new(DEFAULT.scan_mb_per_s);
 static REWRITE_MB_PER_S: GucSetting<f64> = GucSetting::<f64>::new(DEFAULT.rewrite_mb_per_s);
 static INDEX_BUILD_MB_PER_S: GucSetting<f64> = GucSetting::<f64>::new(DEFAULT.index_build_mb_per_s);
+static MASK_TIMEOUT_MS: GucSetting<i32> = GucSetting::<i32>::new(3_600_000);
 
 pub fn register() {
+    GucRegistry::define_int_guc(
+        c"confiture.mask_timeout",
+        c"Longest a masking run (anonymize_table) may take; 0 for no limit.",
+        c"Applied as a statement_timeout to the run's UPDATEs, custom strategies included.",
+        &MASK_TIMEOUT_MS,
+        0,
+        i32::MAX,
+        GucContext::Userset,
+        GucFlags::UNIT_MS,
+    );
     GucRegistry::define_float_guc(
         c"confiture.scan_mb_per_s",
         c"Read throughput assumed by assess_risk for scans and validations, in MB/s.",
@@ -49,4 +60,9 @@ pub fn throughput() -> Throughput {
         rewrite_mb_per_s: REWRITE_MB_PER_S.get(),
         index_build_mb_per_s: INDEX_BUILD_MB_PER_S.get(),
     }
+}
+
+/// `confiture.mask_timeout` in milliseconds (0: no limit).
+pub fn mask_timeout_ms() -> i32 {
+    MASK_TIMEOUT_MS.get()
 }

@@ -5,7 +5,9 @@
 
 use pgrx::prelude::*;
 
+mod acting_role;
 pub mod analysis;
+mod anonymize;
 mod catalog_text;
 pub mod dry_run;
 mod errors;
@@ -25,6 +27,7 @@ pgrx::pg_module_magic!();
 pub extern "C-unwind" fn _PG_init() {
     gucs::register();
     log::register_gucs();
+    anonymize::register_callback();
 }
 
 pgrx::extension_sql_file!("../sql/lint.sql", name = "lint_tables");
@@ -34,6 +37,7 @@ pgrx::extension_sql_file!(
     requires = [hook_phase, hook_refusal]
 );
 pgrx::extension_sql_file!("../sql/migrations.sql", name = "migration_tables");
+pgrx::extension_sql_file!("../sql/anonymize.sql", name = "anonymization_tables");
 pgrx::extension_sql_file!("../sql/grants.sql", name = "grants", finalize);
 
 /// The version of the Confiture library loaded in this backend.

@@ -144,3 +144,16 @@ fn call(hook: &Value, context: Value) -> Result<Option<Value>, Caught> {
         }
     }
 }
+
+/// Who runs this, and the transaction's timestamp.
+pub fn caller() -> Caller {
+    let row: Value = serde_json::from_str(&crate::catalog_text::read(
+        "SELECT json_build_object('user', current_user, 'timestamp', now())::text",
+        &[],
+    ))
+    .expect("the query builds a JSON object");
+    Caller {
+        user: row["user"].as_str().unwrap_or_default().to_string(),
+        timestamp: row["timestamp"].as_str().unwrap_or_default().to_string(),
+    }
+}

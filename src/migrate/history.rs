@@ -1,6 +1,5 @@
 //! `confiture.migrations`, and the advisory lock that makes concurrent runners take turns.
 
-use confiture_core::hooks::context::Caller;
 use confiture_core::migrate::history::Recorded;
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
@@ -59,19 +58,6 @@ pub fn checksum(script: &str) -> String {
     .ok()
     .flatten()
     .expect("sha256 of a text is a text")
-}
-
-/// Who runs this, and the transaction's timestamp.
-pub fn caller() -> Caller {
-    let row: Value = serde_json::from_str(&crate::catalog_text::read(
-        "SELECT json_build_object('user', current_user, 'timestamp', now())::text",
-        &[],
-    ))
-    .expect("the query builds a JSON object");
-    Caller {
-        user: row["user"].as_str().unwrap_or_default().to_string(),
-        timestamp: row["timestamp"].as_str().unwrap_or_default().to_string(),
-    }
 }
 
 /// What a finished run writes.

@@ -177,7 +177,7 @@ impl<'a> Run<'a> {
                 statements,
                 tables: tables.into_iter().collect(),
             },
-            caller: history::caller(),
+            caller: crate::hooks::runner::caller(),
             risk: risk::summary::summary(&analysis.assessments),
             levels,
             progress: RefCell::new(Progress {

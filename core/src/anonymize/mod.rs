@@ -14,6 +14,7 @@
 //! The SQL `mask_date_shift` has two Rust counterparts, `mask_date_shift` for `date` and
 //! `mask_timestamp_shift` for `timestamptz`.
 
+pub mod custom;
 pub mod error;
 pub mod feistel;
 pub mod key;
@@ -21,6 +22,9 @@ pub mod keyed;
 pub mod names;
 pub mod options;
 pub mod registry;
+pub mod rule;
+pub mod run;
+pub mod sql;
 pub mod strategies;
 
 pub use error::MaskError;

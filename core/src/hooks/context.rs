@@ -4,11 +4,13 @@ use serde_json::{json, Value};
 
 use super::Phase;
 
-/// What is being run: a migration's `up` script, or its `down` script by `rollback`.
+/// What is being run: a migration's `up` script, its `down` script by `rollback`, or the
+/// masking of a table by `anonymize_table`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     Migrate,
     Rollback,
+    Anonymize,
 }
 
 impl Operation {
@@ -16,6 +18,7 @@ impl Operation {
         match self {
             Self::Migrate => "migrate",
             Self::Rollback => "rollback",
+            Self::Anonymize => "anonymize",
         }
     }
 }

@@ -35,10 +35,10 @@ impl Status {
         match (operation, succeeded, dry_run) {
             (_, false, false) => Self::Failed,
             (_, false, true) => Self::WouldFail,
-            (Operation::Migrate, true, false) => Self::Applied,
-            (Operation::Migrate, true, true) => Self::WouldApply,
             (Operation::Rollback, true, false) => Self::RolledBack,
             (Operation::Rollback, true, true) => Self::WouldRollBack,
+            (_, true, false) => Self::Applied,
+            (_, true, true) => Self::WouldApply,
         }
     }
 }

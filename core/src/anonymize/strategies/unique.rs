@@ -52,12 +52,17 @@ impl UniqueKind {
         }
     }
 
-    fn label(self) -> &'static [u8] {
+    /// The kind's name, as `parse` reads it.
+    pub fn name(self) -> &'static str {
         match self {
-            Self::Digits => b"digits",
-            Self::Alnum => b"alnum",
-            Self::Email => b"email",
+            Self::Digits => "digits",
+            Self::Alnum => "alnum",
+            Self::Email => "email",
         }
+    }
+
+    fn label(self) -> &'static [u8] {
+        self.name().as_bytes()
     }
 }
 

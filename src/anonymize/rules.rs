@@ -1,0 +1,77 @@
+//! Anonymization rules: declared per column, validated when declared and again before a run.
+
+use confiture_core::anonymize::rule::{check_rule, Custom, Planned};
+use pgrx::prelude::*;
+use pgrx::JsonB;
+use serde_json::Value;
+
+use super::catalog;
+use super::strategies;
+use crate::errors::invalid_parameter;
+
+/// The rule masking `column` of `table`, checked against the table as it is now; its type as
+/// `format_type` writes it comes with it, to cast the masked value back.
+pub fn plan(
+    table: pg_sys::Oid,
+    column: &str,
+    strategy: &str,
+    options: &Value,
+    function: &'static str,
+) -> (Planned, String) {
+    let (facts, column_type) = catalog::column(table, column);
+    let custom = catalog::registered(strategy).map(|registered| {
+        let (family, argument_type) =
+            strategies::checked_family(registered.function, strategy, function);
+        Custom {
+            family,
+            argument_type,
+            unique_safe: registered.unique_safe,
+        }
+    });
+    let planned = check_rule(&facts, strategy, options, custom.as_ref())
+        .unwrap_or_else(|error| invalid_parameter(error.message, error.hint, function));
+    (planned, column_type)
+}
+
+pub fn set(
+    table: pg_sys::Oid,
+    column: &str,
+    strategy: &str,
+    options: Value,
+    function: &'static str,
+) {
+    plan(table, column, strategy, &options, function);
+    Spi::connect_mut(|client| {
+        client
+            .update(
+                "INSERT INTO confiture.anonymization_rule (tbl, col, strategy, options)
+                 VALUES ($1::oid::regclass, $2, $3, $4)
+                 ON CONFLICT (tbl, col) DO UPDATE
+                    SET strategy = EXCLUDED.strategy, options = EXCLUDED.options,
+                        created_at = now(), created_by = current_user",
+                None,
+                &[
+                    table.into(),
+                    column.into(),
+                    strategy.into(),
+                    JsonB(options).into(),
+                ],
+            )
+            .map(|_| ())
+    })
+    .unwrap_or_else(|error| pgrx::error!("confiture could not store the rule: {error}"));
+}
+
+/// Removes the rule of `column`; whether there was one.
+pub fn remove(table: pg_sys::Oid, column: &str) -> bool {
+    Spi::connect_mut(|client| {
+        client
+            .update(
+                "DELETE FROM confiture.anonymization_rule WHERE tbl = $1 AND col = $2",
+                None,
+                &[table.into(), column.into()],
+            )
+            .map(|deleted| !deleted.is_empty())
+    })
+    .unwrap_or_else(|error| pgrx::error!("confiture could not remove the rule: {error}"))
+}

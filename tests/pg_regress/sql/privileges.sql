@@ -6,9 +6,9 @@ ORDER BY p.proname;
 
 CREATE ROLE confiture_plain_user;
 CREATE TABLE confiture_secret (v text);
--- What a role without grants may do with Confiture's tables: read the configuration and the
--- hooks, nothing more. The migration history holds scripts and hook results: it is private
--- until granted.
+-- What a role without grants may do with Confiture's tables: read the configuration, the hooks,
+-- the anonymization rules and strategies, nothing more. The migration history (scripts, hook
+-- results), the anonymization key and its audit trail are private until granted.
 SELECT c.relname, c.relkind,
        has_table_privilege('confiture_plain_user', c.oid, 'SELECT') AS can_read,
        has_table_privilege('confiture_plain_user', c.oid, 'INSERT, UPDATE, DELETE') AS can_write

@@ -373,6 +373,8 @@ fn anonymize_database() -> JsonB {
     }))
 }
 
+// pgrx reads the column names from the signature, so the row type is spelled out there.
+#[allow(clippy::type_complexity)]
 /// Values of `tbl` still equal to an original the last masking run of this session kept, and
 /// values of a sample of `sample_size` rows that still look like personal data.
 #[pg_extern(sql = "

@@ -6,35 +6,14 @@ use serde_json::Value;
 
 use super::error::MaskError;
 
-/// An integer option within `min..=max`.
-pub fn int_in_range(
+/// A numeric option within `min..=max` (a float NaN is out of every range).
+pub fn in_range<T: PartialOrd + ToString + Copy>(
     strategy: &str,
     option: &str,
-    value: i64,
-    min: i64,
-    max: i64,
-) -> Result<i64, MaskError> {
-    if (min..=max).contains(&value) {
-        Ok(value)
-    } else {
-        Err(out_of_range(
-            strategy,
-            option,
-            &value.to_string(),
-            &min.to_string(),
-            &max.to_string(),
-        ))
-    }
-}
-
-/// A floating-point option within `min..=max` (NaN is out of every range).
-pub fn float_in_range(
-    strategy: &str,
-    option: &str,
-    value: f64,
-    min: f64,
-    max: f64,
-) -> Result<f64, MaskError> {
+    value: T,
+    min: T,
+    max: T,
+) -> Result<T, MaskError> {
     if (min..=max).contains(&value) {
         Ok(value)
     } else {
@@ -268,7 +247,7 @@ mod tests {
 
     #[test]
     fn out_of_range_names_the_bounds() {
-        let error = int_in_range("mask_hash", "length", 99, 1, 64).unwrap_err();
+        let error = in_range("mask_hash", "length", 99, 1, 64).unwrap_err();
         assert_eq!(
             error.message,
             "mask_hash option \"length\" is 99, out of range"
@@ -278,6 +257,6 @@ mod tests {
 
     #[test]
     fn nan_is_out_of_range() {
-        assert!(float_in_range("mask_noise", "ratio", f64::NAN, 0.0, 1.0).is_err());
+        assert!(in_range("mask_noise", "ratio", f64::NAN, 0.0, 1.0).is_err());
     }
 }

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::error::MaskError;
-use super::options::{float_in_range, int_in_range, non_empty, JsonOptions, OptionSpec};
+use super::options::{in_range, non_empty, JsonOptions, OptionSpec};
 use super::strategies::unique::UniqueKind;
 use super::strategies::{date_shift, hash, ip, noise, partial, redact};
 
@@ -217,7 +217,7 @@ pub fn configure(name: &str, options: &Value) -> Result<Masking, MaskError> {
         "mask_hash" => {
             let length = json.int("length")?.unwrap_or(hash::DEFAULT_LENGTH);
             Masking::Hash {
-                length: int_in_range(name, "length", length, 1, hash::MAX_LENGTH)?,
+                length: in_range(name, "length", length, 1, hash::MAX_LENGTH)?,
             }
         }
         "mask_email" => Masking::Email {
@@ -230,8 +230,8 @@ pub fn configure(name: &str, options: &Value) -> Result<Masking, MaskError> {
             let keep_suffix = json.required("keep_suffix", JsonOptions::int)?;
             let pad = json.string("pad")?;
             Masking::Partial {
-                keep_prefix: int_in_range(name, "keep_prefix", keep_prefix, 0, partial::MAX_KEEP)?,
-                keep_suffix: int_in_range(name, "keep_suffix", keep_suffix, 0, partial::MAX_KEEP)?,
+                keep_prefix: in_range(name, "keep_prefix", keep_prefix, 0, partial::MAX_KEEP)?,
+                keep_suffix: in_range(name, "keep_suffix", keep_suffix, 0, partial::MAX_KEEP)?,
                 pad: non_empty(name, "pad", pad.as_deref().unwrap_or(partial::DEFAULT_PAD))?
                     .to_owned(),
             }
@@ -246,19 +246,19 @@ pub fn configure(name: &str, options: &Value) -> Result<Masking, MaskError> {
                 .int("max_days")?
                 .unwrap_or(date_shift::DEFAULT_MAX_DAYS);
             Masking::DateShift {
-                max_days: int_in_range(name, "max_days", max_days, 1, date_shift::MAX_MAX_DAYS)?,
+                max_days: in_range(name, "max_days", max_days, 1, date_shift::MAX_MAX_DAYS)?,
             }
         }
         "mask_noise" => {
             let ratio = json.float("ratio")?.unwrap_or(noise::DEFAULT_RATIO);
             Masking::Noise {
-                ratio: float_in_range(name, "ratio", ratio, 0.0, 1.0)?,
+                ratio: in_range(name, "ratio", ratio, 0.0, 1.0)?,
             }
         }
         "mask_ip" => {
             let keep_prefix = json.int("keep_prefix")?.unwrap_or(ip::DEFAULT_KEEP_PREFIX);
             Masking::Ip {
-                keep_prefix: int_in_range(name, "keep_prefix", keep_prefix, 0, 128)?,
+                keep_prefix: in_range(name, "keep_prefix", keep_prefix, 0, 128)?,
             }
         }
         "mask_credit_card" => Masking::CreditCard,

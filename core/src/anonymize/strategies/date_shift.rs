@@ -7,7 +7,7 @@
 
 use crate::anonymize::error::MaskError;
 use crate::anonymize::keyed::KeyedHash;
-use crate::anonymize::options::int_in_range;
+use crate::anonymize::options::in_range;
 
 pub const DEFAULT_MAX_DAYS: i64 = 30;
 /// A thousand years: more than any real use, and small enough that a shift can always be
@@ -34,7 +34,7 @@ const TIMESTAMP_INFINITIES: [i64; 2] = [i64::MIN, i64::MAX];
 /// goes the other way. `infinity` and `-infinity` are kept. `max_days` is 1 to 365000.
 /// Not one-to-one: two dates may land on the same day.
 pub fn mask_date_shift(key: &[u8], days: i32, max_days: i64) -> Result<i32, MaskError> {
-    let max_days = int_in_range("mask_date_shift", "max_days", max_days, 1, MAX_MAX_DAYS)?;
+    let max_days = in_range("mask_date_shift", "max_days", max_days, 1, MAX_MAX_DAYS)?;
     if DATE_INFINITIES.contains(&days) {
         return Ok(days);
     }
@@ -52,7 +52,7 @@ pub fn mask_timestamp_shift(
     microseconds: i64,
     max_days: i64,
 ) -> Result<i64, MaskError> {
-    let max_days = int_in_range("mask_date_shift", "max_days", max_days, 1, MAX_MAX_DAYS)?;
+    let max_days = in_range("mask_date_shift", "max_days", max_days, 1, MAX_MAX_DAYS)?;
     if TIMESTAMP_INFINITIES.contains(&microseconds) {
         return Ok(microseconds);
     }

@@ -2,7 +2,7 @@
 
 use crate::anonymize::error::MaskError;
 use crate::anonymize::keyed::{hex, KeyedHash};
-use crate::anonymize::options::int_in_range;
+use crate::anonymize::options::in_range;
 
 pub const DEFAULT_LENGTH: i64 = 16;
 /// SHA-256 has 32 bytes, 64 hexadecimal digits.
@@ -13,7 +13,7 @@ pub const MAX_LENGTH: i64 = 64;
 /// reproduced outside the database. Not one-to-one: 16 digits (64 bits) make a collision
 /// likely only beyond billions of distinct values, but never impossible.
 pub fn mask_hash(key: &[u8], value: &str, length: i64) -> Result<String, MaskError> {
-    let length = int_in_range("mask_hash", "length", length, 1, MAX_LENGTH)? as usize;
+    let length = in_range("mask_hash", "length", length, 1, MAX_LENGTH)? as usize;
     let mut digest = hex(&KeyedHash::new(key).raw(value.as_bytes()));
     digest.truncate(length);
     Ok(digest)

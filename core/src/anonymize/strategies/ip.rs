@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::anonymize::error::MaskError;
 use crate::anonymize::feistel::Feistel;
 use crate::anonymize::keyed::KeyedHash;
-use crate::anonymize::options::int_in_range;
+use crate::anonymize::options::in_range;
 
 pub const DEFAULT_KEEP_PREFIX: i64 = 16;
 
@@ -19,12 +19,12 @@ pub fn mask_ip(key: &[u8], address: IpAddr, keep_prefix: i64) -> Result<IpAddr, 
     let keyed = KeyedHash::new(key);
     Ok(match address {
         IpAddr::V4(v4) => {
-            let keep = int_in_range("mask_ip", "keep_prefix", keep_prefix, 0, 32)? as u32;
+            let keep = in_range("mask_ip", "keep_prefix", keep_prefix, 0, 32)? as u32;
             let bits = permute_host(&keyed, b"ipv4", u128::from(u32::from(v4)), 32, keep);
             IpAddr::V4(Ipv4Addr::from(bits as u32))
         }
         IpAddr::V6(v6) => {
-            let keep = int_in_range("mask_ip", "keep_prefix", keep_prefix, 0, 128)? as u32;
+            let keep = in_range("mask_ip", "keep_prefix", keep_prefix, 0, 128)? as u32;
             let bits = permute_host(&keyed, b"ipv6", u128::from(v6), 128, keep);
             IpAddr::V6(Ipv6Addr::from(bits))
         }

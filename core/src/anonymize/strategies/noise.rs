@@ -7,7 +7,7 @@
 
 use crate::anonymize::error::MaskError;
 use crate::anonymize::keyed::KeyedHash;
-use crate::anonymize::options::float_in_range;
+use crate::anonymize::options::in_range;
 
 pub const DEFAULT_RATIO: f64 = 0.1;
 
@@ -21,7 +21,7 @@ const FACTOR_ONE: u64 = 10u64.pow(FACTOR_DIGITS);
 /// sign is kept; `NaN`, `Infinity` and `-Infinity` are kept. `ratio` is 0 to 1. The value must
 /// be a plain decimal (`-12.30`), as `numeric` prints. Not one-to-one.
 pub fn mask_noise(key: &[u8], value: &str, ratio: f64) -> Result<String, MaskError> {
-    let ratio = float_in_range("mask_noise", "ratio", ratio, 0.0, 1.0)?;
+    let ratio = in_range("mask_noise", "ratio", ratio, 0.0, 1.0)?;
     if matches!(value, "NaN" | "Infinity" | "-Infinity") {
         return Ok(value.to_owned());
     }

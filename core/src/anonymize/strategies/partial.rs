@@ -1,7 +1,7 @@
 //! `mask_partial`: keep the ends of a value, hide the middle (`4111********1111`).
 
 use crate::anonymize::error::MaskError;
-use crate::anonymize::options::{int_in_range, non_empty};
+use crate::anonymize::options::{in_range, non_empty};
 
 pub const DEFAULT_PAD: &str = "*";
 
@@ -21,10 +21,8 @@ pub fn mask_partial(
     keep_suffix: i64,
     pad: &str,
 ) -> Result<String, MaskError> {
-    let keep_prefix =
-        int_in_range("mask_partial", "keep_prefix", keep_prefix, 0, MAX_KEEP)? as usize;
-    let keep_suffix =
-        int_in_range("mask_partial", "keep_suffix", keep_suffix, 0, MAX_KEEP)? as usize;
+    let keep_prefix = in_range("mask_partial", "keep_prefix", keep_prefix, 0, MAX_KEEP)? as usize;
+    let keep_suffix = in_range("mask_partial", "keep_suffix", keep_suffix, 0, MAX_KEEP)? as usize;
     let pad = non_empty("mask_partial", "pad", pad)?;
     let chars: Vec<char> = value.chars().collect();
     let (kept_prefix, kept_suffix) = if keep_prefix + keep_suffix >= chars.len() {

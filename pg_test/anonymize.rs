@@ -347,6 +347,30 @@ mod tests {
     }
 
     #[pg_test]
+    fn a_partitioned_table_is_masked_through_its_partitions() {
+        key(KEY);
+        Spi::run(
+            "CREATE TABLE events (id int, at date, who text) PARTITION BY RANGE (at);
+             CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+             CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+             INSERT INTO events SELECT g, date '2025-06-01' + g, 'person' || g
+               FROM generate_series(1, 400) AS g;
+             CREATE VIEW recent_events AS SELECT * FROM events;",
+        )
+        .unwrap();
+        rule("events", "who", "mask_hash", "{}");
+        let result = json("SELECT confiture.anonymize_table('events', 50)");
+        assert_eq!(result["rows"], 400);
+        assert_eq!(
+            count("SELECT count(*) FROM events WHERE who LIKE 'person%'"),
+            0
+        );
+        let (_, message) =
+            error_of("SELECT confiture.set_rule('recent_events', 'who', 'mask_hash')").unwrap();
+        assert_eq!(message, "recent_events is not a table");
+    }
+
+    #[pg_test]
     fn triggers_fire_unless_the_caller_disables_them() {
         shop();
         Spi::run(

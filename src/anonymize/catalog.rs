@@ -23,6 +23,7 @@ fn flag(value: &Value, key: &str) -> bool {
 const COLUMN: &str = "
 SELECT (SELECT json_build_object(
            'table', c.oid::regclass::text,
+           'is_table', c.relkind IN ('r', 'p'),
            'exists', a.attnum IS NOT NULL,
            'generated', coalesce(a.attgenerated <> '', false),
            'identity_always', coalesce(a.attidentity = 'a', false),
@@ -51,6 +52,7 @@ pub fn column(table: pg_sys::Oid, column: &str) -> (ColumnFacts, String) {
     (
         ColumnFacts {
             table: text(&facts, "table"),
+            is_table: flag(&facts, "is_table"),
             column: column.to_string(),
             exists: flag(&facts, "exists"),
             generated: flag(&facts, "generated"),

@@ -13,6 +13,8 @@ use super::sql::{family_of, Call};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnFacts {
     pub table: String,
+    /// A table (plain or partitioned): views, foreign tables and the like hold no rows to mask.
+    pub is_table: bool,
     pub column: String,
     pub exists: bool,
     /// `GENERATED ALWAYS AS (...) STORED`: computed from other columns, never assigned.
@@ -71,6 +73,13 @@ pub fn check_rule(
     custom: Option<&Custom>,
 ) -> Result<Planned, MaskError> {
     let target = format!("column {} of {}", column.column, column.table);
+    if !column.is_table {
+        return Err(MaskError::new(
+            format!("{} is not a table", column.table),
+            "Rules mask the rows of tables (partitioned tables included): mask the table a \
+             view reads from.",
+        ));
+    }
     if !column.exists {
         return Err(MaskError::new(
             format!("{target} does not exist"),
@@ -153,6 +162,7 @@ mod tests {
     fn email() -> ColumnFacts {
         ColumnFacts {
             table: "public.customers".into(),
+            is_table: true,
             column: "email".into(),
             exists: true,
             generated: false,
@@ -220,6 +230,16 @@ mod tests {
             ..email()
         };
         assert!(check_rule(&generated, "mask_email", &json!({}), None).is_err());
+        let view = ColumnFacts {
+            is_table: false,
+            ..email()
+        };
+        assert_eq!(
+            check_rule(&view, "mask_email", &json!({}), None)
+                .unwrap_err()
+                .message,
+            "public.customers is not a table"
+        );
         let jsonb = ColumnFacts {
             base_type: "jsonb".into(),
             ..email()

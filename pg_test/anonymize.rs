@@ -272,6 +272,12 @@ mod tests {
     fn a_table_is_masked_in_batches_and_audited() {
         shop();
         rule("customers", "email", "mask_unique", r#"{"kind": "email"}"#);
+        rule(
+            "orders",
+            "customer_email",
+            "mask_unique",
+            r#"{"kind": "email"}"#,
+        );
         rule("customers", "name", "mask_name", "{}");
         rule("customers", "phone", "mask_phone", "{}");
         rule(
@@ -329,6 +335,106 @@ mod tests {
     }
 
     #[pg_test]
+    fn a_foreign_key_masked_on_one_side_or_checked_row_by_row_is_refused_before_masking() {
+        shop();
+        rule("customers", "email", "mask_unique", r#"{"kind": "email"}"#);
+        let (code, message) = error_of("SELECT confiture.anonymize_table('customers')").unwrap();
+        assert_eq!(code, "55000");
+        assert!(
+            message.contains("masking customers.email alone breaks foreign key"),
+            "{message}"
+        );
+        rule(
+            "orders",
+            "customer_email",
+            "mask_unique",
+            r#"{"kind": "email"}"#,
+        );
+        Spi::run("ALTER TABLE orders ALTER CONSTRAINT orders_customer_email_fkey NOT DEFERRABLE")
+            .unwrap();
+        let (_, message) = error_of("SELECT confiture.anonymize_database()").unwrap();
+        assert!(message.contains("is checked row by row"), "{message}");
+        assert_eq!(
+            count("SELECT count(*) FROM customers WHERE email LIKE 'user%@corp.example'"),
+            500
+        );
+    }
+
+    #[pg_test]
+    fn values_a_unique_index_would_refuse_midway_are_found_first() {
+        key(KEY);
+        Spi::run(
+            "CREATE TABLE codes (code varchar(3) UNIQUE);
+             INSERT INTO codes SELECT lpad(g::text, 3, '0') FROM generate_series(0, 999) AS g;",
+        )
+        .unwrap();
+        rule("codes", "code", "mask_unique", r#"{"kind": "digits"}"#);
+        let (code, message) = error_of("SELECT confiture.anonymize_table('codes')").unwrap();
+        assert_eq!(code, "23505");
+        assert!(
+            message.contains("a value another row holds before it is masked"),
+            "{message}"
+        );
+        // Checked at commit, the same permutation goes through.
+        Spi::run(
+            "ALTER TABLE codes DROP CONSTRAINT codes_code_key;
+             ALTER TABLE codes ADD UNIQUE (code) DEFERRABLE;",
+        )
+        .unwrap();
+        assert_eq!(
+            json("SELECT confiture.anonymize_table('codes')")["rows"],
+            1000
+        );
+        assert_eq!(count("SELECT count(DISTINCT code) FROM codes"), 1000);
+    }
+
+    #[pg_test]
+    fn a_masked_value_too_long_for_its_column_is_an_error_not_a_cut() {
+        key(KEY);
+        Spi::run(
+            "CREATE TABLE contacts (email varchar(20));
+             INSERT INTO contacts VALUES ('a@b.org');",
+        )
+        .unwrap();
+        rule("contacts", "email", "mask_email", "{}");
+        let (code, _) = error_of("SELECT confiture.anonymize_table('contacts')").unwrap();
+        assert_eq!(code, "22001");
+        assert_eq!(
+            text("SELECT email FROM contacts").as_deref(),
+            Some("a@b.org")
+        );
+    }
+
+    #[pg_test]
+    fn a_role_that_cannot_write_the_audit_trail_cannot_anonymize() {
+        shop();
+        intern();
+        rule("customers", "name", "mask_name", "{}");
+        Spi::run("GRANT SELECT, UPDATE ON customers TO intern; SET ROLE intern").unwrap();
+        let (code, message) = error_of("SELECT confiture.anonymize_table('customers')").unwrap();
+        assert_eq!(code, "42501");
+        assert!(message.contains("anonymization_audit"), "{message}");
+        Spi::run(
+            "RESET ROLE; GRANT INSERT ON confiture.anonymization_audit TO intern; SET ROLE intern",
+        )
+        .unwrap();
+        assert_eq!(
+            json("SELECT confiture.anonymize_table('customers')")["rows"],
+            500
+        );
+        Spi::run("RESET ROLE").unwrap();
+    }
+
+    #[pg_test]
+    fn rules_of_a_dropped_table_are_skipped_with_a_warning() {
+        shop();
+        rule("customers", "name", "mask_name", "{}");
+        Spi::run("CREATE TABLE gone (v text); SELECT confiture.set_rule('gone', 'v', 'mask_name'); DROP TABLE gone;")
+            .unwrap();
+        assert_eq!(json("SELECT confiture.anonymize_database()")["rows"], 500);
+    }
+
+    #[pg_test]
     fn rows_written_earlier_in_the_transaction_are_masked_once() {
         shop();
         rule(
@@ -383,13 +489,31 @@ mod tests {
         rule("customers", "name", "mask_name", "{}");
         let (_, message) = error_of("SELECT confiture.anonymize_table('customers')").unwrap();
         assert!(message.ends_with("customers are read-only"), "{message}");
+        Spi::run(
+            "CREATE TRIGGER always BEFORE UPDATE ON customers
+                 FOR EACH ROW EXECUTE FUNCTION no_updates();
+             ALTER TABLE customers ENABLE ALWAYS TRIGGER always;
+             ALTER TABLE customers DISABLE TRIGGER always;
+             CREATE TRIGGER kept_off BEFORE UPDATE ON customers
+                 FOR EACH ROW EXECUTE FUNCTION no_updates();
+             ALTER TABLE customers DISABLE TRIGGER kept_off;
+             CREATE TRIGGER replica BEFORE UPDATE ON customers
+                 FOR EACH ROW EXECUTE FUNCTION no_updates();
+             ALTER TABLE customers ENABLE REPLICA TRIGGER replica;",
+        )
+        .unwrap();
         let result = json(
             "SELECT confiture.anonymize_table('customers', options => '{\"disable_triggers\": true}')",
         );
         assert_eq!(result["rows"], 500);
+        // Each trigger is back as it was: enabled, disabled, or enabled for replicas only.
         assert_eq!(
-            text("SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'read_only'").as_deref(),
-            Some("O")
+            text(
+                "SELECT string_agg(tgname || ':' || tgenabled::text, ' ' ORDER BY tgname) FROM pg_trigger
+                  WHERE tgrelid = 'customers'::regclass AND NOT tgisinternal"
+            )
+            .as_deref(),
+            Some("always:D kept_off:D read_only:O replica:R")
         );
     }
 

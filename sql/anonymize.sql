@@ -15,10 +15,12 @@ REVOKE ALL ON @extschema@.anonymization_key FROM PUBLIC;
 
 -- Schemas whose functions a superuser vouches for as custom strategies (besides functions
 -- owned by superusers).
+-- By OID, not by name: trust ends with the schema, and a schema of the same name created later
+-- by anyone is not trusted.
 CREATE TABLE @extschema@.trusted_schema (
-    schema_name  name PRIMARY KEY,
-    trusted_at   timestamptz NOT NULL DEFAULT now(),
-    trusted_by   name NOT NULL DEFAULT current_user
+    schema      regnamespace PRIMARY KEY,
+    trusted_at  timestamptz NOT NULL DEFAULT now(),
+    trusted_by  name NOT NULL DEFAULT current_user
 );
 COMMENT ON TABLE @extschema@.trusted_schema IS
     'Schemas whose functions may serve as custom masking strategies: written by confiture.trust_schema(), superusers only.';

@@ -2,6 +2,7 @@
 //! strategy, the rules of a table.
 
 use confiture_core::anonymize::custom::FunctionFacts;
+use confiture_core::anonymize::foreign_keys::ForeignKey;
 use confiture_core::anonymize::rule::ColumnFacts;
 use pgrx::prelude::*;
 use serde_json::Value;
@@ -32,22 +33,25 @@ SELECT (SELECT json_build_object(
                              UNION ALL
                              SELECT t.oid, t.typbasetype FROM chain JOIN pg_type t ON t.oid = chain.base)
                          SELECT format_type(oid, NULL) FROM chain WHERE base = 0),
-           'type', (SELECT CASE WHEN t.typnamespace = 'pg_catalog'::regnamespace
-                                THEN format_type(a.atttypid, a.atttypmod)
-                                ELSE format('%I.%I', tn.nspname, t.typname) END
-                      FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace
-                     WHERE t.oid = a.atttypid),
-           'unique', EXISTS (SELECT FROM pg_index i
-                              WHERE i.indrelid = c.oid AND i.indisunique
-                                AND a.attnum = ANY (i.indkey)))
+           'unique', u.found,
+           'unique_immediate', coalesce(u.immediate, false))
           FROM pg_class c
           LEFT JOIN pg_attribute a
                  ON a.attrelid = c.oid AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+          -- Unique indexes over the column, or over an expression naming it (lower(email)):
+          -- a name found in the expression's text counts, erring on the side of unique.
+          LEFT JOIN LATERAL (SELECT count(*) > 0 AS found, bool_or(i.indimmediate) AS immediate
+                               FROM pg_index i
+                              WHERE i.indrelid = c.oid AND i.indisunique
+                                AND (a.attnum = ANY (i.indkey)
+                                     OR pg_get_expr(i.indexprs, i.indrelid)
+                                        ~ ('\\m' || quote_ident(a.attname) || '\\M'))) AS u
+                 ON true
          WHERE c.oid = $1)::text";
 
-/// The column `column` of the table `table`, and its type as SQL that names it whatever the
-/// search path (a built-in type with its modifier, any other type qualified).
-pub fn column(table: pg_sys::Oid, column: &str) -> (ColumnFacts, String) {
+/// The column `column` of the table `table`, and whether a unique index over it is checked
+/// row by row (not DEFERRABLE).
+pub fn column(table: pg_sys::Oid, column: &str) -> (ColumnFacts, bool) {
     let facts = json(COLUMN, &[table.into(), column.into()]);
     (
         ColumnFacts {
@@ -60,7 +64,7 @@ pub fn column(table: pg_sys::Oid, column: &str) -> (ColumnFacts, String) {
             base_type: text(&facts, "base_type"),
             unique: flag(&facts, "unique"),
         },
-        text(&facts, "type"),
+        flag(&facts, "unique_immediate"),
     )
 }
 
@@ -75,7 +79,7 @@ SELECT (SELECT json_build_object(
            'owner_is_superuser', r.rolsuper,
            'schema', n.nspname,
            'schema_trusted', EXISTS (SELECT FROM confiture.trusted_schema s
-                                      WHERE s.schema_name = n.nspname),
+                                      WHERE s.schema = n.oid),
            'caller_may_execute', has_function_privilege(p.oid, 'EXECUTE'))
           FROM pg_proc p
           JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -162,10 +166,75 @@ pub fn sandbox_role() -> pg_sys::Oid {
 /// of a masking run, which run with a search path of `pg_catalog` only.
 pub fn table_names(table: pg_sys::Oid) -> (String, String) {
     let names = json(
-        "SELECT json_build_object('shown', c.oid::regclass::text,
-                                  'qualified', format('%I.%I', n.nspname, c.relname))::text
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1",
+        "SELECT (SELECT json_build_object('shown', c.oid::regclass::text,
+                                          'qualified', format('%I.%I', n.nspname, c.relname))::text
+                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE c.oid = $1)",
         &[table.into()],
     );
     (text(&names, "shown"), text(&names, "qualified"))
+}
+
+/// The foreign keys from and to `table`, its partitions' included.
+pub fn foreign_keys(table: pg_sys::Oid) -> Vec<ForeignKey> {
+    let keys = json(
+        "SELECT coalesce(json_agg(json_build_object(
+                    'name', k.conname,
+                    'table', k.conrelid::regclass::text,
+                    'columns', ARRAY(SELECT attname FROM unnest(k.conkey) WITH ORDINALITY AS x (n, i)
+                                       JOIN pg_attribute ON attrelid = k.conrelid AND attnum = x.n
+                                      ORDER BY x.i),
+                    'referenced_table', k.confrelid::regclass::text,
+                    'referenced_columns', ARRAY(SELECT attname
+                                                  FROM unnest(k.confkey) WITH ORDINALITY AS x (n, i)
+                                                  JOIN pg_attribute
+                                                    ON attrelid = k.confrelid AND attnum = x.n
+                                                 ORDER BY x.i),
+                    'deferrable', k.condeferrable,
+                    'on_update_cascade', k.confupdtype = 'c')), '[]')::text
+           FROM pg_constraint k
+          WHERE k.contype = 'f' AND k.conparentid = 0 AND ($1 IN (k.conrelid, k.confrelid))",
+        &[table.into()],
+    );
+    keys.as_array()
+        .into_iter()
+        .flatten()
+        .map(|k| {
+            let names = |key: &str| -> Vec<String> {
+                k[key]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| c.as_str().map(str::to_string))
+                    .collect()
+            };
+            ForeignKey {
+                name: text(k, "name"),
+                table: text(k, "table"),
+                columns: names("columns"),
+                referenced_table: text(k, "referenced_table"),
+                referenced_columns: names("referenced_columns"),
+                deferrable: flag(k, "deferrable"),
+                on_update_cascade: flag(k, "on_update_cascade"),
+            }
+        })
+        .collect()
+}
+
+/// Every rule, keyed by table (as `regclass` shows it) and column, as comparable text.
+pub fn all_rules() -> std::collections::HashMap<(String, String), String> {
+    let rows = json(
+        "SELECT coalesce(json_agg(json_build_array(tbl::regclass::text, col,
+                                                   strategy || ' ' || options::text)), '[]')::text
+           FROM confiture.anonymization_rule",
+        &[],
+    );
+    rows.as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let at = |i: usize| r[i].as_str().unwrap_or_default().to_string();
+            ((at(0), at(1)), at(2))
+        })
+        .collect()
 }

@@ -9,16 +9,16 @@ use super::catalog;
 use super::strategies;
 use crate::errors::invalid_parameter;
 
-/// The rule masking `column` of `table`, checked against the table as it is now; its type as
-/// `format_type` writes it comes with it, to cast the masked value back.
+/// The rule masking `column` of `table`, checked against the table as it is now, and whether
+/// a unique index over the column checks each row as it is written.
 pub fn plan(
     table: pg_sys::Oid,
     column: &str,
     strategy: &str,
     options: &Value,
     function: &'static str,
-) -> (Planned, String) {
-    let (facts, column_type) = catalog::column(table, column);
+) -> (Planned, bool) {
+    let (facts, unique_immediate) = catalog::column(table, column);
     let custom = catalog::registered(strategy).map(|registered| {
         let (family, argument_type) =
             strategies::checked_family(registered.function, strategy, function);
@@ -30,7 +30,7 @@ pub fn plan(
     });
     let planned = check_rule(&facts, strategy, options, custom.as_ref())
         .unwrap_or_else(|error| invalid_parameter(error.message, error.hint, function));
-    (planned, column_type)
+    (planned, unique_immediate)
 }
 
 pub fn set(

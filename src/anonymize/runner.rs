@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use confiture_core::anonymize::foreign_keys;
 use confiture_core::anonymize::rule::Planned;
 use confiture_core::anonymize::run::{batches, RunOptions};
 use confiture_core::anonymize::sql::expression;
@@ -26,7 +27,8 @@ pub struct Target {
     pub strategy: String,
     pub options: Value,
     pub planned: Planned,
-    pub column_type: String,
+    /// A unique index over the column checks each row as it is written (not DEFERRABLE).
+    pub unique_immediate: bool,
 }
 
 /// The rules of `table`, each checked against the table as it is now.
@@ -34,14 +36,14 @@ pub fn targets(table: pg_sys::Oid, function: &'static str) -> Vec<Target> {
     catalog::rules(table)
         .into_iter()
         .map(|rule| {
-            let (planned, column_type) =
+            let (planned, unique_immediate) =
                 rules::plan(table, &rule.column, &rule.strategy, &rule.options, function);
             Target {
                 column: rule.column,
                 strategy: rule.strategy,
                 options: rule.options,
                 planned,
-                column_type,
+                unique_immediate,
             }
         })
         .collect()
@@ -53,20 +55,51 @@ pub fn quoted(name: &str) -> String {
     quote_ident(name, |_| true)
 }
 
-/// `SET col = (masked)::type, ...` for every target.
+/// `SET col = masked, ...` for every target. The masked value is assigned, not cast: an
+/// assignment to `varchar(20)` refuses a longer value where a cast would cut it, and a
+/// domain's constraints apply.
 fn assignments(targets: &[Target]) -> String {
     targets
         .iter()
         .map(|t| {
             let column = quoted(&t.column);
-            format!(
-                "{column} = ({})::{}",
-                expression(&t.planned.call(), &column),
-                t.column_type
-            )
+            format!("{column} = {}", expression(&t.planned.call(), &column))
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Refuses, before anything is masked, a run that could only fail or leave data behind: no
+/// right to write its audit row, or a foreign key that masking this table would break.
+fn preflight(table: pg_sys::Oid, name: &str, function: &'static str) {
+    let may_audit = one_text(
+        "SELECT has_table_privilege('confiture.anonymization_audit', 'INSERT')::text",
+        &[],
+    );
+    if may_audit != "true" {
+        ErrorReport::new(
+            PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
+            "permission denied to anonymize: every run writes confiture.anonymization_audit",
+            function,
+        )
+        .set_hint("GRANT INSERT ON confiture.anonymization_audit TO <role> lets a role anonymize.")
+        .report(PgLogLevel::ERROR);
+    }
+    let rules = catalog::all_rules();
+    for key in catalog::foreign_keys(table) {
+        let rule = |table: &str, column: &str| {
+            rules.get(&(table.to_string(), column.to_string())).cloned()
+        };
+        if let Err(error) = foreign_keys::check(&key, name, rule) {
+            ErrorReport::new(
+                PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                error.message,
+                function,
+            )
+            .set_hint(error.hint)
+            .report(PgLogLevel::ERROR);
+        }
+    }
 }
 
 fn run_sql(sql: &str, args: &[pgrx::datum::DatumWithOid]) -> u64 {
@@ -97,6 +130,7 @@ pub fn anonymize_table(
         .set_hint("Declare what to mask with confiture.set_rule(table, column, strategy).")
         .report(PgLogLevel::ERROR);
     }
+    preflight(table, &name, function);
     let set = assignments(&targets);
     let started = Instant::now();
     let hooks_context = Migration {
@@ -203,10 +237,16 @@ fn mask(
         "SELECT set_config('search_path', 'pg_catalog, pg_temp', true)",
         &[],
     );
+    // Rows written by other sessions during the run would escape it: they wait until the
+    // transaction ends, while reads go on.
+    run_sql(&format!("LOCK TABLE {name} IN EXCLUSIVE MODE"), &[]);
     run_sql("SET CONSTRAINTS ALL DEFERRED", &[]);
-    if options.disable_triggers {
-        run_sql(&format!("ALTER TABLE {name} DISABLE TRIGGER USER"), &[]);
-    }
+    refuse_unique_collisions(name, targets);
+    let disabled = if options.disable_triggers {
+        disable_triggers(table)
+    } else {
+        Vec::new()
+    };
     keep_originals(table, name, targets, options.keep_originals);
     // Versions written by this subtransaction carry its transaction ID: a batch skips them,
     // so that no row is masked twice, while rows the caller wrote earlier in its own
@@ -263,8 +303,11 @@ fn mask(
             );
         }
     }
-    if options.disable_triggers {
-        run_sql(&format!("ALTER TABLE {name} ENABLE TRIGGER USER"), &[]);
+    for (relation, trigger, enable) in disabled {
+        run_sql(
+            &format!("ALTER TABLE {relation} {enable} TRIGGER {trigger}"),
+            &[],
+        );
     }
     // An ERROR rolls the subtransaction back and the setting with it; success keeps it until
     // the transaction ends, so it is put back.
@@ -275,21 +318,98 @@ fn mask(
     (rows, count)
 }
 
+/// The user triggers enabled on the table and its partitions, disabled now: each with the
+/// `ENABLE` form that puts it back as it was (`ALWAYS` and `REPLICA` triggers included), so
+/// that triggers disabled before the run stay disabled after it.
+fn disable_triggers(table: pg_sys::Oid) -> Vec<(String, String, &'static str)> {
+    let triggers: Value = serde_json::from_str(&one_text(
+        "WITH relation AS (SELECT relid FROM pg_partition_tree($1) UNION SELECT $1::regclass)
+         SELECT coalesce(json_agg(json_build_array(
+                    format('%I.%I', n.nspname, c.relname), quote_ident(t.tgname), t.tgenabled)), '[]')::text
+           FROM relation r
+           JOIN pg_trigger t ON t.tgrelid = r.relid
+           JOIN pg_class c ON c.oid = t.tgrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgenabled <> 'D'",
+        &[table.into()],
+    ))
+    .expect("the query builds a JSON array");
+    triggers
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            let at = |i: usize| t[i].as_str().unwrap_or_default().to_string();
+            let enable = match at(2).as_str() {
+                "A" => "ENABLE ALWAYS",
+                "R" => "ENABLE REPLICA",
+                _ => "ENABLE",
+            };
+            run_sql(
+                &format!("ALTER TABLE {} DISABLE TRIGGER {}", at(0), at(1)),
+                &[],
+            );
+            (at(0), at(1), enable)
+        })
+        .collect()
+}
+
+/// A unique index checked row by row fails the run as soon as a masked value equals a value
+/// not masked yet: a one-to-one strategy permutes values, it does not keep them apart from the
+/// originals. Looked for before anything is written, with the masked values computed once.
+fn refuse_unique_collisions(name: &str, targets: &[Target]) {
+    for target in targets.iter().filter(|t| t.unique_immediate) {
+        let column = quoted(&target.column);
+        let masked = expression(&target.planned.call(), &format!("m.{column}"));
+        let collisions = one_text(
+            &format!(
+                "SELECT count(*)::text FROM {name} m
+                  WHERE ({masked})::text IN (SELECT o.{column}::text FROM {name} o)
+                    AND ({masked})::text IS DISTINCT FROM m.{column}::text"
+            ),
+            &[],
+        );
+        if collisions != "0" {
+            ErrorReport::new(
+                PgSqlErrorCode::ERRCODE_UNIQUE_VIOLATION,
+                format!(
+                    "masking {} would give {collisions} row(s) a value another row holds before it is masked",
+                    target.column
+                ),
+                function_name!(),
+            )
+            .set_hint(
+                "A unique index that is not DEFERRABLE checks each row as it is written. Make the \
+                 UNIQUE constraint DEFERRABLE (it is then checked at commit), or drop the index \
+                 and recreate it after masking, in the same transaction.",
+            )
+            .report(PgLogLevel::ERROR);
+        }
+    }
+}
+
 /// Keeps up to `limit` original values of each masked column in a temporary table of the
 /// session, for `verify_anonymization` to look for afterwards. Only this session can read it,
 /// and it goes with the session.
 fn keep_originals(table: pg_sys::Oid, name: &str, targets: &[Target], limit: u32) {
-    run_sql(
-        "CREATE TEMP TABLE IF NOT EXISTS confiture_anonymization_originals
-             (tbl oid, col name, value text)",
+    let exists = one_text(
+        "SELECT (to_regclass('pg_temp.confiture_anonymization_originals') IS NOT NULL)::text",
         &[],
-    );
-    run_sql(
-        "DELETE FROM pg_temp.confiture_anonymization_originals WHERE tbl = $1",
-        &[table.into()],
-    );
+    ) == "true";
+    if exists {
+        run_sql(
+            "DELETE FROM pg_temp.confiture_anonymization_originals WHERE tbl = $1",
+            &[table.into()],
+        );
+    }
     if limit == 0 {
         return;
+    }
+    if !exists {
+        run_sql(
+            "CREATE TEMP TABLE confiture_anonymization_originals (tbl oid, col name, value text)",
+            &[],
+        );
     }
     for target in targets {
         let column = quoted(&target.column);

@@ -247,8 +247,7 @@ RETURNS void STRICT VOLATILE PARALLEL UNSAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'trust_schema_wrapper';
 ")]
 fn trust_schema(schema: pg_sys::Oid, trusted: bool) {
-    let name = crate::catalog_text::read("SELECT $1::regnamespace::text", &[schema.into()]);
-    strategies::trust(&name, trusted, function_name!());
+    strategies::trust(schema, trusted, function_name!());
 }
 
 /// The strategies: built-in, then registered.
@@ -269,7 +268,12 @@ fn masking_strategies() -> TableIterator<
             .options
             .iter()
             .map(|o| {
-                let default = o.default.map_or(serde_json::Value::Null, |d| d.into());
+                // Defaults are written as SQL literals: '*' is a string, 16 a number.
+                let default = o.default.map_or(serde_json::Value::Null, |d| {
+                    d.strip_prefix('\'')
+                        .and_then(|d| d.strip_suffix('\''))
+                        .map_or_else(|| serde_json::from_str(d).unwrap_or(d.into()), Into::into)
+                });
                 (
                     o.name.to_string(),
                     serde_json::json!({"type": o.json_type, "default": default}),
@@ -349,21 +353,35 @@ fn anonymize_table(
     ))
 }
 
-/// Masks every table that has rules, in one transaction with constraints deferred.
+/// Masks every table that has rules, in one transaction, deferrable constraints deferred: the
+/// way to mask both sides of a foreign key.
 #[pg_extern(volatile, parallel_unsafe)]
-fn anonymize_database() -> JsonB {
+fn anonymize_database(
+    batch_size: default!(i32, 50000),
+    options: default!(Option<JsonB>, "'{}'"),
+) -> JsonB {
     let f = function_name!();
+    let (batch_size, options) = run_arguments(batch_size, options, f);
     let started = std::time::Instant::now();
-    let tables: Vec<pg_sys::Oid> = crate::catalog_text::read(
-        "SELECT coalesce(string_agg(DISTINCT tbl::oid::text, ' '), '') FROM confiture.anonymization_rule",
+    let tables: serde_json::Value = serde_json::from_str(&crate::catalog_text::read(
+        "SELECT json_build_object(
+                    'tables', coalesce(array_agg(DISTINCT r.tbl::oid::bigint) FILTER (WHERE c.oid IS NOT NULL), '{}'),
+                    'gone', coalesce(array_agg(DISTINCT r.tbl::oid::bigint) FILTER (WHERE c.oid IS NULL), '{}'))::text
+           FROM confiture.anonymization_rule r LEFT JOIN pg_class c ON c.oid = r.tbl",
         &[],
-    )
-    .split_whitespace()
-    .map(|oid| pg_sys::Oid::from(oid.parse::<u32>().expect("an oid")))
-    .collect();
-    let results: Vec<serde_json::Value> = tables
+    ))
+    .expect("the query builds a JSON object");
+    for gone in tables["gone"].as_array().into_iter().flatten() {
+        pgrx::warning!(
+            "confiture: rules of dropped table {gone} ignored; DELETE FROM confiture.anonymization_rule WHERE tbl = {gone} removes them"
+        );
+    }
+    let results: Vec<serde_json::Value> = tables["tables"]
+        .as_array()
         .into_iter()
-        .map(|table| runner::anonymize_table(table, 50_000, &RunOptions::default(), f))
+        .flatten()
+        .filter_map(|oid| oid.as_u64())
+        .map(|oid| runner::anonymize_table(pg_sys::Oid::from(oid as u32), batch_size, &options, f))
         .collect();
     let rows: u64 = results.iter().filter_map(|r| r["rows"].as_u64()).sum();
     JsonB(serde_json::json!({
@@ -371,6 +389,20 @@ fn anonymize_database() -> JsonB {
         "rows": rows,
         "duration_ms": (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
     }))
+}
+
+/// The batch size and options of a masking run, checked.
+fn run_arguments(batch_size: i32, options: Option<JsonB>, f: &'static str) -> (u32, RunOptions) {
+    if batch_size < 1 {
+        invalid_parameter(
+            format!("batch_size must be positive, not {batch_size}"),
+            "It is the number of rows each UPDATE masks, about: 50000 by default.".into(),
+            f,
+        );
+    }
+    let options = RunOptions::from_json(&options.map_or(serde_json::json!({}), |o| o.0))
+        .unwrap_or_else(|error| invalid_parameter(error.message, error.hint, f));
+    (batch_size as u32, options)
 }
 
 // pgrx reads the column names from the signature, so the row type is spelled out there.

@@ -31,13 +31,14 @@ pub fn checked_family(
         unreachable!("an ERROR report does not return")
     });
     let family = check_function(&facts).unwrap_or_else(|refusal| {
-        ErrorReport::new(
-            PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
-            refusal.message,
-            caller,
-        )
-        .set_hint(refusal.hint)
-        .report(PgLogLevel::ERROR);
+        let code = if refusal.privilege {
+            PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE
+        } else {
+            PgSqlErrorCode::ERRCODE_INVALID_FUNCTION_DEFINITION
+        };
+        ErrorReport::new(code, refusal.message, caller)
+            .set_hint(refusal.hint)
+            .report(PgLogLevel::ERROR);
         unreachable!("an ERROR report does not return")
     });
     (family, facts.arguments[0].clone())
@@ -77,7 +78,7 @@ pub fn register(
 }
 
 /// Marks `schema` trusted (or no longer) for custom strategies: superusers only.
-pub fn trust(schema: &str, trusted: bool, caller: &'static str) {
+pub fn trust(schema: pg_sys::Oid, trusted: bool, caller: &'static str) {
     // SAFETY: reads the session's identity.
     if !unsafe { pg_sys::superuser() } {
         ErrorReport::new(
@@ -89,9 +90,10 @@ pub fn trust(schema: &str, trusted: bool, caller: &'static str) {
         .report(PgLogLevel::ERROR);
     }
     let sql = if trusted {
-        "INSERT INTO confiture.trusted_schema (schema_name) VALUES ($1) ON CONFLICT DO NOTHING"
+        "INSERT INTO confiture.trusted_schema (schema) VALUES ($1::oid::regnamespace)
+         ON CONFLICT DO NOTHING"
     } else {
-        "DELETE FROM confiture.trusted_schema WHERE schema_name = $1"
+        "DELETE FROM confiture.trusted_schema WHERE schema = $1::oid::regnamespace"
     };
     Spi::connect_mut(|client| client.update(sql, None, &[schema.into()]).map(|_| ()))
         .unwrap_or_else(|error| pgrx::error!("confiture could not trust the schema: {error}"));

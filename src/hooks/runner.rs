@@ -58,11 +58,13 @@ pub fn run_phase(
     if hooks.is_empty() {
         return Ok(());
     }
-    let event = |kind| {
-        Event::new(kind)
-            .migration(&migration.version)
-            .phase(phase.name())
+    // A masking run has no version: its events name its table.
+    let label = if migration.version.is_empty() {
+        &migration.name
+    } else {
+        &migration.version
     };
+    let event = |kind| Event::new(kind).migration(label).phase(phase.name());
     emit(event(EventKind::ExecutingHooks).hooks(hooks.len()));
     let started = Instant::now();
     for hook in &hooks {

@@ -53,14 +53,14 @@ pub fn check_function(facts: &FunctionFacts) -> Result<TypeFamily, MaskError> {
     }
     let family = family_of(first).ok_or_else(shape)?;
     if facts.security_definer {
-        return Err(MaskError::new(
+        return Err(MaskError::denied(
             format!("{function} cannot be a masking strategy: it is SECURITY DEFINER"),
             "A strategy would run as its owner inside every masking run; declare it SECURITY \
              INVOKER (the default).",
         ));
     }
     if !facts.owner_is_superuser && !facts.schema_trusted {
-        return Err(MaskError::new(
+        return Err(MaskError::denied(
             format!(
                 "{function} cannot be a masking strategy: its owner is not a superuser and schema \
                  {} is not trusted",
@@ -71,7 +71,7 @@ pub fn check_function(facts: &FunctionFacts) -> Result<TypeFamily, MaskError> {
         ));
     }
     if !facts.caller_may_execute {
-        return Err(MaskError::new(
+        return Err(MaskError::denied(
             format!("permission denied to use {function} as a masking strategy"),
             "The role needs EXECUTE on the function.",
         ));
@@ -157,6 +157,7 @@ mod tests {
         ] {
             let error = check_function(&facts).unwrap_err();
             assert!(error.message.contains("must take a value"), "{facts:?}");
+            assert!(!error.privilege);
         }
     }
 
@@ -180,6 +181,7 @@ mod tests {
         };
         let error = check_function(&untrusted).unwrap_err();
         assert!(error.message.contains("schema masks is not trusted"));
+        assert!(error.privilege);
         let trusted = FunctionFacts {
             schema_trusted: true,
             ..untrusted

@@ -8,6 +8,8 @@ use std::fmt;
 pub struct MaskError {
     pub message: String,
     pub hint: String,
+    /// A matter of privileges or trust (SQLSTATE 42501) rather than of the value or its shape.
+    pub privilege: bool,
 }
 
 impl MaskError {
@@ -15,6 +17,15 @@ impl MaskError {
         Self {
             message: message.into(),
             hint: hint.into(),
+            privilege: false,
+        }
+    }
+
+    /// A refusal for want of privilege or trust.
+    pub fn denied(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            privilege: true,
+            ..Self::new(message, hint)
         }
     }
 }

@@ -17,6 +17,7 @@
 pub mod custom;
 pub mod error;
 pub mod feistel;
+pub mod foreign_keys;
 pub mod key;
 pub mod keyed;
 pub mod names;

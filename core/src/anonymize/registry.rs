@@ -14,7 +14,7 @@ use super::strategies::{date_shift, hash, ip, noise, partial, redact};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeFamily {
     Text,
-    /// `date` and `timestamptz`.
+    /// `date`, `timestamp` and `timestamptz`.
     DateTime,
     Numeric,
     Inet,
@@ -24,7 +24,7 @@ impl TypeFamily {
     pub fn name(self) -> &'static str {
         match self {
             Self::Text => "text",
-            Self::DateTime => "date/timestamptz",
+            Self::DateTime => "date/time",
             Self::Numeric => "numeric",
             Self::Inet => "inet",
         }

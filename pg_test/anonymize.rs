@@ -94,26 +94,25 @@ mod tests {
             types.as_deref(),
             Some("date timestamp with time zone timestamp without time zone numeric inet")
         );
-        assert_eq!(
-            text("SELECT masklen(confiture.mask_ip('192.168.10.20/24'))::text").as_deref(),
-            Some("24")
-        );
-        assert_eq!(
-            text("SELECT scale(confiture.mask_noise(1234.50))::text").as_deref(),
-            Some("2")
-        );
-        assert_eq!(
-            text("SELECT confiture.mask_partial('4111111111111111', 0, 4)").as_deref(),
-            Some("************1111")
-        );
-        assert_eq!(
-            text("SELECT confiture.mask_redact('secret')").as_deref(),
-            Some("[REDACTED]")
-        );
-        assert_eq!(
-            text("SELECT confiture.mask_text_pii('write to bob@example.org today')").as_deref(),
-            Some("write to [EMAIL] today")
-        );
+        for (expression, expected) in [
+            ("masklen(confiture.mask_ip('192.168.10.20/24'))::text", "24"),
+            ("scale(confiture.mask_noise(1234.50))::text", "2"),
+            (
+                "confiture.mask_partial('4111111111111111', 0, 4)",
+                "************1111",
+            ),
+            ("confiture.mask_redact('secret')", "[REDACTED]"),
+            (
+                "confiture.mask_text_pii('write to bob@example.org today')",
+                "write to [EMAIL] today",
+            ),
+        ] {
+            assert_eq!(
+                text(&format!("SELECT {expression}")).as_deref(),
+                Some(expected),
+                "{expression}"
+            );
+        }
     }
 
     #[pg_test]

@@ -336,21 +336,8 @@ fn anonymize_table(
     let f = function_name!();
     let table = tbl.unwrap_or_else(|| null_argument("tbl", f));
     let batch_size = batch_size.unwrap_or_else(|| null_argument("batch_size", f));
-    if batch_size < 1 {
-        invalid_parameter(
-            format!("batch_size must be positive, not {batch_size}"),
-            "It is the number of rows each UPDATE masks, about: 50000 by default.".into(),
-            f,
-        );
-    }
-    let options = RunOptions::from_json(&options.map_or(serde_json::json!({}), |o| o.0))
-        .unwrap_or_else(|error| invalid_parameter(error.message, error.hint, f));
-    JsonB(runner::anonymize_table(
-        table,
-        batch_size as u32,
-        &options,
-        f,
-    ))
+    let (batch_size, options) = run_arguments(batch_size, options, f);
+    JsonB(runner::anonymize_table(table, batch_size, &options, f))
 }
 
 /// Masks every table that has rules, in one transaction, deferrable constraints deferred: the

@@ -388,6 +388,50 @@ mod tests {
     }
 
     #[pg_test]
+    fn a_unique_index_over_several_columns_is_not_checked_column_by_column() {
+        key(KEY);
+        Spi::run(
+            "CREATE TABLE pairs (a varchar(2), b int, UNIQUE (a, b));
+             INSERT INTO pairs SELECT lpad(g::text, 2, '0'), g FROM generate_series(0, 99) AS g;",
+        )
+        .unwrap();
+        rule("pairs", "a", "mask_unique", r#"{"kind": "digits"}"#);
+        assert_eq!(
+            json("SELECT confiture.anonymize_table('pairs')")["rows"],
+            100
+        );
+    }
+
+    #[pg_test]
+    fn foreign_keys_of_partitions_are_checked_against_their_tables_rules() {
+        key(KEY);
+        Spi::run(
+            "CREATE TABLE people (email text PRIMARY KEY);
+             INSERT INTO people SELECT 'p' || g || '@x.org' FROM generate_series(1, 20) AS g;
+             CREATE TABLE visits (at date, email text) PARTITION BY RANGE (at);
+             CREATE TABLE visits_2025 PARTITION OF visits FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+             ALTER TABLE visits_2025 ADD FOREIGN KEY (email) REFERENCES people DEFERRABLE;
+             INSERT INTO visits SELECT date '2025-03-01', 'p' || g || '@x.org' FROM generate_series(1, 20) AS g;",
+        )
+        .unwrap();
+        rule("people", "email", "mask_unique", r#"{"kind": "email"}"#);
+        let (_, message) = error_of("SELECT confiture.anonymize_table('people')").unwrap();
+        assert!(
+            message.contains("visits.email is not masked by the same rule"),
+            "{message}"
+        );
+        rule("visits", "email", "mask_unique", r#"{"kind": "email"}"#);
+        assert_eq!(json("SELECT confiture.anonymize_database()")["rows"], 40);
+        Spi::run("SET CONSTRAINTS ALL IMMEDIATE").unwrap();
+        assert_eq!(
+            count("SELECT count(*) FROM visits JOIN people USING (email)"),
+            20
+        );
+        let (code, _) = error_of("SELECT confiture.anonymize_database(NULL)").unwrap();
+        assert_eq!(code, "22004");
+    }
+
+    #[pg_test]
     fn a_masked_value_too_long_for_its_column_is_an_error_not_a_cut() {
         key(KEY);
         Spi::run(
@@ -513,6 +557,29 @@ mod tests {
             )
             .as_deref(),
             Some("always:D kept_off:D read_only:O replica:R")
+        );
+        // On a partitioned table, a trigger disabled on one partition stays so.
+        Spi::run(
+            "CREATE TABLE logs (at date, who text) PARTITION BY RANGE (at);
+             CREATE TABLE logs_a PARTITION OF logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+             CREATE TABLE logs_b PARTITION OF logs FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+             CREATE TRIGGER read_only BEFORE UPDATE ON logs FOR EACH ROW EXECUTE FUNCTION no_updates();
+             ALTER TABLE logs_b DISABLE TRIGGER read_only;
+             INSERT INTO logs VALUES ('2025-05-01', 'a'), ('2026-05-01', 'b');",
+        )
+        .unwrap();
+        rule("logs", "who", "mask_name", "{}");
+        let result = json(
+            "SELECT confiture.anonymize_table('logs', options => '{\"disable_triggers\": true}')",
+        );
+        assert_eq!(result["rows"], 2);
+        assert_eq!(
+            text(
+                "SELECT string_agg(tgrelid::regclass || ':' || tgenabled::text, ' ' ORDER BY tgrelid::regclass::text)
+                   FROM pg_trigger WHERE tgname = 'read_only' AND tgrelid <> 'customers'::regclass"
+            )
+            .as_deref(),
+            Some("logs:O logs_a:O logs_b:D")
         );
     }
 

@@ -40,7 +40,11 @@ SELECT (SELECT json_build_object(
                  ON a.attrelid = c.oid AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped
           -- Unique indexes over the column, or over an expression naming it (lower(email)):
           -- a name found in the expression's text counts, erring on the side of unique.
-          LEFT JOIN LATERAL (SELECT count(*) > 0 AS found, bool_or(i.indimmediate) AS immediate
+          LEFT JOIN LATERAL (SELECT count(*) > 0 AS found,
+                                    -- Checked up front: plain one-column unique indexes that
+                                    -- check each row as it is written.
+                                    bool_or(i.indimmediate AND i.indnatts = 1 AND i.indkey[0] = a.attnum
+                                            AND i.indpred IS NULL) AS immediate
                                FROM pg_index i
                               WHERE i.indrelid = c.oid AND i.indisunique
                                 AND (a.attnum = ANY (i.indkey)
@@ -175,16 +179,17 @@ pub fn table_names(table: pg_sys::Oid) -> (String, String) {
     (text(&names, "shown"), text(&names, "qualified"))
 }
 
-/// The foreign keys from and to `table`, its partitions' included.
+/// The foreign keys from and to `table` or its partitions, each side named by its partition
+/// tree's root (where rules are declared).
 pub fn foreign_keys(table: pg_sys::Oid) -> Vec<ForeignKey> {
     let keys = json(
         "SELECT coalesce(json_agg(json_build_object(
                     'name', k.conname,
-                    'table', k.conrelid::regclass::text,
+                    'table', coalesce(pg_partition_root(k.conrelid), k.conrelid)::regclass::text,
                     'columns', ARRAY(SELECT attname FROM unnest(k.conkey) WITH ORDINALITY AS x (n, i)
                                        JOIN pg_attribute ON attrelid = k.conrelid AND attnum = x.n
                                       ORDER BY x.i),
-                    'referenced_table', k.confrelid::regclass::text,
+                    'referenced_table', coalesce(pg_partition_root(k.confrelid), k.confrelid)::regclass::text,
                     'referenced_columns', ARRAY(SELECT attname
                                                   FROM unnest(k.confkey) WITH ORDINALITY AS x (n, i)
                                                   JOIN pg_attribute
@@ -193,7 +198,9 @@ pub fn foreign_keys(table: pg_sys::Oid) -> Vec<ForeignKey> {
                     'deferrable', k.condeferrable,
                     'on_update_cascade', k.confupdtype = 'c')), '[]')::text
            FROM pg_constraint k
-          WHERE k.contype = 'f' AND k.conparentid = 0 AND ($1 IN (k.conrelid, k.confrelid))",
+          WHERE k.contype = 'f' AND k.conparentid = 0
+            AND $1 IN (coalesce(pg_partition_root(k.conrelid), k.conrelid),
+                       coalesce(pg_partition_root(k.confrelid), k.confrelid))",
         &[table.into()],
     );
     keys.as_array()

@@ -238,7 +238,10 @@ fn mask(
         &[],
     );
     // Rows written by other sessions during the run would escape it: they wait until the
-    // transaction ends, while reads go on.
+    // transaction ends, while reads go on. Under REPEATABLE READ the transaction's snapshot
+    // predates the lock, so rows committed while the run waited for it would not be seen:
+    // there the lock must have been taken before the snapshot.
+    refuse_snapshot_older_than_lock(table, name);
     run_sql(&format!("LOCK TABLE {name} IN EXCLUSIVE MODE"), &[]);
     run_sql("SET CONSTRAINTS ALL DEFERRED", &[]);
     refuse_unique_collisions(name, targets);
@@ -303,11 +306,11 @@ fn mask(
             );
         }
     }
-    for (relation, trigger, enable) in disabled {
-        run_sql(
-            &format!("ALTER TABLE {relation} {enable} TRIGGER {trigger}"),
-            &[],
-        );
+    for (relation, trigger, restore) in disabled {
+        // The table before its partitions: PostgreSQL 15 carries a partitioned table's ENABLE
+        // to its partitions even with ONLY, so each partition's own state is put back after.
+        let put_back = format!("ALTER TABLE ONLY {relation} {restore} TRIGGER {trigger}");
+        run_sql(&put_back, &[]);
     }
     // An ERROR rolls the subtransaction back and the setting with it; success keeps it until
     // the transaction ends, so it is put back.
@@ -318,19 +321,48 @@ fn mask(
     (rows, count)
 }
 
-/// The user triggers enabled on the table and its partitions, disabled now: each with the
-/// `ENABLE` form that puts it back as it was (`ALWAYS` and `REPLICA` triggers included), so
-/// that triggers disabled before the run stay disabled after it.
+fn refuse_snapshot_older_than_lock(table: pg_sys::Oid, name: &str) {
+    let state: Value = serde_json::from_str(&one_text(
+        "SELECT json_build_object(
+                    'isolation', current_setting('transaction_isolation'),
+                    'locked', EXISTS (SELECT FROM pg_locks
+                                       WHERE pid = pg_backend_pid() AND relation = $1 AND granted
+                                         AND mode IN ('ExclusiveLock', 'AccessExclusiveLock')))::text",
+        &[table.into()],
+    ))
+    .expect("the query builds a JSON object");
+    if state["isolation"] != "read committed" && state["locked"] != true {
+        ErrorReport::new(
+            PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+            format!(
+                "anonymizing under {} needs the table locked before the transaction's snapshot",
+                state["isolation"].as_str().unwrap_or_default()
+            ),
+            function_name!(),
+        )
+        .set_hint(format!(
+            "Run LOCK TABLE {name} IN EXCLUSIVE MODE as the transaction's first statement, or \
+             anonymize under READ COMMITTED: rows other sessions commit meanwhile would escape."
+        ))
+        .report(PgLogLevel::ERROR);
+    }
+}
+
+/// The user triggers of the table and its partitions (clones of the table's own included),
+/// the enabled ones disabled now one by one; each comes with the form that puts it back as it
+/// was (`ENABLE`, `ENABLE ALWAYS`, `ENABLE REPLICA` or `DISABLE`), so that triggers disabled
+/// before the run, on the table or on one partition, stay disabled after it.
 fn disable_triggers(table: pg_sys::Oid) -> Vec<(String, String, &'static str)> {
     let triggers: Value = serde_json::from_str(&one_text(
         "WITH relation AS (SELECT relid FROM pg_partition_tree($1) UNION SELECT $1::regclass)
          SELECT coalesce(json_agg(json_build_array(
-                    format('%I.%I', n.nspname, c.relname), quote_ident(t.tgname), t.tgenabled)), '[]')::text
+                    format('%I.%I', n.nspname, c.relname), quote_ident(t.tgname), t.tgenabled)
+                    ORDER BY c.oid <> $1, c.oid), '[]')::text
            FROM relation r
            JOIN pg_trigger t ON t.tgrelid = r.relid
            JOIN pg_class c ON c.oid = t.tgrelid
            JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgenabled <> 'D'",
+          WHERE NOT t.tgisinternal",
         &[table.into()],
     ))
     .expect("the query builds a JSON array");
@@ -340,16 +372,17 @@ fn disable_triggers(table: pg_sys::Oid) -> Vec<(String, String, &'static str)> {
         .flatten()
         .map(|t| {
             let at = |i: usize| t[i].as_str().unwrap_or_default().to_string();
-            let enable = match at(2).as_str() {
+            let restore = match at(2).as_str() {
                 "A" => "ENABLE ALWAYS",
                 "R" => "ENABLE REPLICA",
+                "D" => "DISABLE",
                 _ => "ENABLE",
             };
-            run_sql(
-                &format!("ALTER TABLE {} DISABLE TRIGGER {}", at(0), at(1)),
-                &[],
-            );
-            (at(0), at(1), enable)
+            if restore != "DISABLE" {
+                let disable = format!("ALTER TABLE ONLY {} DISABLE TRIGGER {}", at(0), at(1));
+                run_sql(&disable, &[]);
+            }
+            (at(0), at(1), restore)
         })
         .collect()
 }

@@ -344,10 +344,11 @@ fn anonymize_table(
 /// way to mask both sides of a foreign key.
 #[pg_extern(volatile, parallel_unsafe)]
 fn anonymize_database(
-    batch_size: default!(i32, 50000),
+    batch_size: default!(Option<i32>, 50000),
     options: default!(Option<JsonB>, "'{}'"),
 ) -> JsonB {
     let f = function_name!();
+    let batch_size = batch_size.unwrap_or_else(|| null_argument("batch_size", f));
     let (batch_size, options) = run_arguments(batch_size, options, f);
     let started = std::time::Instant::now();
     let tables: serde_json::Value = serde_json::from_str(&crate::catalog_text::read(

@@ -39,7 +39,7 @@ pub fn check(
             "{}.{column} references {}.{referenced}",
             key.table, key.referenced_table
         );
-        if key.on_update_cascade {
+        if key.on_update_cascade && there.is_some() {
             if here.is_some() {
                 return Err(MaskError::new(
                     format!(

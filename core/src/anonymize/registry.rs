@@ -532,7 +532,7 @@ mod tests {
         assert!(
             error
                 .hint
-                .starts_with("No built-in strategy is one-to-one for date/timestamptz"),
+                .starts_with("No built-in strategy is one-to-one for date/time"),
             "{error:?}"
         );
     }

@@ -93,6 +93,16 @@ SELECT confiture.trust_schema('public');
 RESET ROLE;
 DROP ROLE anon_intern;
 
+-- Under REPEATABLE READ the snapshot predates the run's lock: rows committed meanwhile would
+-- escape, unless the table was locked first.
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT confiture.anonymize_table('anon.reviews');
+ROLLBACK;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+LOCK TABLE anon.reviews IN EXCLUSIVE MODE;
+SELECT confiture.anonymize_table('anon.reviews') -> 'rows' AS rows;
+ROLLBACK;
+
 -- Bad input.
 SELECT confiture.mask_unique('x', 'uuid');
 SELECT confiture.mask_hash('x', 0);

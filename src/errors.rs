@@ -4,16 +4,27 @@ use confiture_core::hooks::context::Failure;
 use pgrx::pg_sys::panic::{ErrorReport, ErrorReportWithLevel};
 use pgrx::prelude::*;
 
+/// Raises an ERROR with `code`, `message` and `hint`.
+pub fn raise(
+    code: PgSqlErrorCode,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+    function: &'static str,
+) -> ! {
+    ErrorReport::new(code, message.into(), function)
+        .set_hint(hint.into())
+        .report(PgLogLevel::ERROR);
+    unreachable!("an ERROR report does not return")
+}
+
 /// Raises `22023 invalid_parameter_value` with `message` and `hint`.
 pub fn invalid_parameter(message: String, hint: String, function: &'static str) -> ! {
-    ErrorReport::new(
+    raise(
         PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
         message,
+        hint,
         function,
     )
-    .set_hint(hint)
-    .report(PgLogLevel::ERROR);
-    unreachable!("an ERROR report does not return")
 }
 
 /// The five-character SQLSTATE of `code`.

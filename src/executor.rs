@@ -1,4 +1,5 @@
-//! Running a statement the way a client's statement runs, for dry runs and migrations.
+//! Running statements through SPI: a client's statements the way the client would run them,
+//! for dry runs and migrations, and Confiture's own writes to its tables.
 
 use std::ffi::{CStr, CString};
 
@@ -53,4 +54,24 @@ pub fn execute(sql: &str) -> Result<Executed, String> {
             wrote: pg_sys::GetCurrentTransactionIdIfAny() != pg_sys::InvalidTransactionId,
         })
     }
+}
+
+/// Runs one of Confiture's own statements (a write to its tables) with a new snapshot, and
+/// returns how many rows it processed; an ERROR propagates, an SPI failure is an internal one.
+pub fn run(sql: &str, args: &[pgrx::datum::DatumWithOid]) -> u64 {
+    Spi::connect_mut(|client| client.update(sql, None, args).map(|t| t.len() as u64))
+        .unwrap_or_else(|error| pgrx::error!("confiture: {error}"))
+}
+
+/// As [`run`], for a statement that returns one text value (`RETURNING name`): the value of
+/// its first row, `None` when it returned no row.
+pub fn returning(sql: &str, args: &[pgrx::datum::DatumWithOid]) -> Option<String> {
+    Spi::connect_mut(|client| {
+        let returned = client.update(sql, None, args)?;
+        if returned.is_empty() {
+            return Ok(None);
+        }
+        returned.first().get_one::<String>()
+    })
+    .unwrap_or_else(|error| pgrx::error!("confiture: {error}"))
 }

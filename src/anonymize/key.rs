@@ -9,11 +9,10 @@
 use std::cell::RefCell;
 
 use confiture_core::anonymize::validate_key;
-use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
 
 use crate::acting_role::as_role;
-use crate::errors::invalid_parameter;
+use crate::errors::{invalid_parameter, raise};
 
 thread_local! {
     static CACHED: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
@@ -45,16 +44,13 @@ pub fn key(function: &'static str) -> Vec<u8> {
         )
     });
     if hex.is_empty() {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
             "no anonymization key is set in this database",
-            function,
-        )
-        .set_hint(
             "A superuser sets one with SELECT confiture.set_anonymization_key('<a long random \
              secret>'); masking never uses a default key.",
-        )
-        .report(PgLogLevel::ERROR);
+            function,
+        );
     }
     let key = decode_hex(&hex);
     CACHED.with(|c| *c.borrow_mut() = Some(key.clone()));
@@ -74,28 +70,21 @@ pub fn set(key: &str, function: &'static str) {
     let allowed =
         unsafe { pg_sys::superuser() } || unsafe { pg_sys::GetUserId() } == extension_owner();
     if !allowed {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
             "permission denied to set the anonymization key",
+            "Only a superuser or the owner of the confiture extension may set it.",
             function,
-        )
-        .set_hint("Only a superuser or the owner of the confiture extension may set it.")
-        .report(PgLogLevel::ERROR);
+        );
     }
     if let Err(weak) = validate_key(key.as_bytes()) {
         invalid_parameter(weak.message, weak.hint, function);
     }
-    Spi::connect_mut(|client| {
-        client
-            .update(
-                "INSERT INTO confiture.anonymization_key (id, key) VALUES (1, $1)
-                 ON CONFLICT (id) DO UPDATE
-                    SET key = EXCLUDED.key, set_at = now(), set_by = current_user",
-                None,
-                &[key.as_bytes().to_vec().into()],
-            )
-            .map(|_| ())
-    })
-    .unwrap_or_else(|error| pgrx::error!("confiture could not store the key: {error}"));
+    crate::executor::run(
+        "INSERT INTO confiture.anonymization_key (id, key) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE
+            SET key = EXCLUDED.key, set_at = now(), set_by = current_user",
+        &[key.as_bytes().to_vec().into()],
+    );
     forget();
 }

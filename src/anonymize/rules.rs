@@ -41,37 +41,25 @@ pub fn set(
     function: &'static str,
 ) {
     plan(table, column, strategy, &options, function);
-    Spi::connect_mut(|client| {
-        client
-            .update(
-                "INSERT INTO confiture.anonymization_rule (tbl, col, strategy, options)
-                 VALUES ($1::oid::regclass, $2, $3, $4)
-                 ON CONFLICT (tbl, col) DO UPDATE
-                    SET strategy = EXCLUDED.strategy, options = EXCLUDED.options,
-                        created_at = now(), created_by = current_user",
-                None,
-                &[
-                    table.into(),
-                    column.into(),
-                    strategy.into(),
-                    JsonB(options).into(),
-                ],
-            )
-            .map(|_| ())
-    })
-    .unwrap_or_else(|error| pgrx::error!("confiture could not store the rule: {error}"));
+    crate::executor::run(
+        "INSERT INTO confiture.anonymization_rule (tbl, col, strategy, options)
+         VALUES ($1::oid::regclass, $2, $3, $4)
+         ON CONFLICT (tbl, col) DO UPDATE
+            SET strategy = EXCLUDED.strategy, options = EXCLUDED.options,
+                created_at = now(), created_by = current_user",
+        &[
+            table.into(),
+            column.into(),
+            strategy.into(),
+            JsonB(options).into(),
+        ],
+    );
 }
 
 /// Removes the rule of `column`; whether there was one.
 pub fn remove(table: pg_sys::Oid, column: &str) -> bool {
-    Spi::connect_mut(|client| {
-        client
-            .update(
-                "DELETE FROM confiture.anonymization_rule WHERE tbl = $1 AND col = $2",
-                None,
-                &[table.into(), column.into()],
-            )
-            .map(|deleted| !deleted.is_empty())
-    })
-    .unwrap_or_else(|error| pgrx::error!("confiture could not remove the rule: {error}"))
+    crate::executor::run(
+        "DELETE FROM confiture.anonymization_rule WHERE tbl = $1 AND col = $2",
+        &[table.into(), column.into()],
+    ) > 0
 }

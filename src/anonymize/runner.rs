@@ -10,13 +10,14 @@ use confiture_core::anonymize::sql::expression;
 use confiture_core::hooks::context::{Caller, Migration, Operation};
 use confiture_core::hooks::Phase;
 use confiture_core::identifier::quote_ident;
-use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::{json, Value};
 
 use super::{catalog, key, rules};
-use crate::errors::Caught;
+use crate::catalog_text::read;
+use crate::errors::{raise, Caught};
+use crate::executor::run;
 use crate::hooks::runner::run_phase;
 use crate::statement_timer::StatementTimer;
 use crate::subtransaction::attempt;
@@ -72,18 +73,17 @@ fn assignments(targets: &[Target]) -> String {
 /// Refuses, before anything is masked, a run that could only fail or leave data behind: no
 /// right to write its audit row, or a foreign key that masking this table would break.
 fn preflight(table: pg_sys::Oid, name: &str, function: &'static str) {
-    let may_audit = one_text(
+    let may_audit = read(
         "SELECT has_table_privilege('confiture.anonymization_audit', 'INSERT')::text",
         &[],
     );
     if may_audit != "true" {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
             "permission denied to anonymize: every run writes confiture.anonymization_audit",
+            "GRANT INSERT ON confiture.anonymization_audit TO <role> lets a role anonymize.",
             function,
-        )
-        .set_hint("GRANT INSERT ON confiture.anonymization_audit TO <role> lets a role anonymize.")
-        .report(PgLogLevel::ERROR);
+        );
     }
     let rules = catalog::all_rules();
     for key in catalog::foreign_keys(table) {
@@ -91,24 +91,14 @@ fn preflight(table: pg_sys::Oid, name: &str, function: &'static str) {
             rules.get(&(table.to_string(), column.to_string())).cloned()
         };
         if let Err(error) = foreign_keys::check(&key, name, rule) {
-            ErrorReport::new(
+            raise(
                 PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
                 error.message,
+                error.hint,
                 function,
-            )
-            .set_hint(error.hint)
-            .report(PgLogLevel::ERROR);
+            );
         }
     }
-}
-
-fn run_sql(sql: &str, args: &[pgrx::datum::DatumWithOid]) -> u64 {
-    Spi::connect_mut(|client| client.update(sql, None, args).map(|t| t.len() as u64))
-        .unwrap_or_else(|error| pgrx::error!("confiture: {error}"))
-}
-
-fn one_text(sql: &str, args: &[pgrx::datum::DatumWithOid]) -> String {
-    crate::catalog_text::read(sql, args)
 }
 
 /// Masks `table` by its rules; see docs/reference/anonymize_table.md.
@@ -122,13 +112,12 @@ pub fn anonymize_table(
     let (name, qualified) = catalog::table_names(table);
     let targets = targets(table, function);
     if targets.is_empty() {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
             format!("table {name} has no anonymization rule"),
+            "Declare what to mask with confiture.set_rule(table, column, strategy).",
             function,
-        )
-        .set_hint("Declare what to mask with confiture.set_rule(table, column, strategy).")
-        .report(PgLogLevel::ERROR);
+        );
     }
     preflight(table, &name, function);
     let set = assignments(&targets);
@@ -172,7 +161,7 @@ pub fn anonymize_table(
         })
         .collect::<serde_json::Map<_, _>>()
         .into();
-    run_sql(
+    run(
         "INSERT INTO confiture.anonymization_audit (tbl, strategies, rows, duration_ms)
          VALUES ($1::oid::regclass, $2, $3, $4)",
         &[
@@ -232,8 +221,8 @@ fn mask(
 ) -> (u64, usize) {
     // Only pg_catalog's operators and functions resolve in the statements below: a user's
     // operator or function of the same name in another schema cannot slip into the run.
-    let search_path = one_text("SELECT current_setting('search_path')", &[]);
-    run_sql(
+    let search_path = read("SELECT current_setting('search_path')", &[]);
+    run(
         "SELECT set_config('search_path', 'pg_catalog, pg_temp', true)",
         &[],
     );
@@ -242,8 +231,8 @@ fn mask(
     // predates the lock, so rows committed while the run waited for it would not be seen:
     // there the lock must have been taken before the snapshot.
     refuse_snapshot_older_than_lock(table, name);
-    run_sql(&format!("LOCK TABLE {name} IN EXCLUSIVE MODE"), &[]);
-    run_sql("SET CONSTRAINTS ALL DEFERRED", &[]);
+    run(&format!("LOCK TABLE {name} IN EXCLUSIVE MODE"), &[]);
+    run("SET CONSTRAINTS ALL DEFERRED", &[]);
     refuse_unique_collisions(name, targets);
     let disabled = if options.disable_triggers {
         disable_triggers(table)
@@ -259,7 +248,7 @@ fn mask(
         .into_inner()
         .to_string();
     // A plain table is its own leaf; pg_partition_tree lists the leaves of a partitioned one.
-    let leaves = one_text(
+    let leaves = read(
         "WITH leaf AS (SELECT relid FROM pg_partition_tree($1) WHERE isleaf
                        UNION SELECT $1::regclass)
          SELECT coalesce(json_agg(json_build_object(
@@ -289,7 +278,7 @@ fn mask(
                 AND xmin <> $3::xid"
         );
         for (i, (start, end)) in ranges.iter().enumerate() {
-            let masked = run_sql(
+            let masked = run(
                 &update,
                 &[
                     (*start as i64).into(),
@@ -310,11 +299,11 @@ fn mask(
         // The table before its partitions: PostgreSQL 15 carries a partitioned table's ENABLE
         // to its partitions even with ONLY, so each partition's own state is put back after.
         let put_back = format!("ALTER TABLE ONLY {relation} {restore} TRIGGER {trigger}");
-        run_sql(&put_back, &[]);
+        run(&put_back, &[]);
     }
     // An ERROR rolls the subtransaction back and the setting with it; success keeps it until
     // the transaction ends, so it is put back.
-    run_sql(
+    run(
         "SELECT set_config('search_path', $1, true)",
         &[search_path.as_str().into()],
     );
@@ -322,7 +311,7 @@ fn mask(
 }
 
 fn refuse_snapshot_older_than_lock(table: pg_sys::Oid, name: &str) {
-    let state: Value = serde_json::from_str(&one_text(
+    let state: Value = serde_json::from_str(&read(
         "SELECT json_build_object(
                     'isolation', current_setting('transaction_isolation'),
                     'locked', EXISTS (SELECT FROM pg_locks
@@ -332,19 +321,18 @@ fn refuse_snapshot_older_than_lock(table: pg_sys::Oid, name: &str) {
     ))
     .expect("the query builds a JSON object");
     if state["isolation"] != "read committed" && state["locked"] != true {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
             format!(
                 "anonymizing under {} needs the table locked before the transaction's snapshot",
                 state["isolation"].as_str().unwrap_or_default()
             ),
-            function_name!(),
-        )
-        .set_hint(format!(
-            "Run LOCK TABLE {name} IN EXCLUSIVE MODE as the transaction's first statement, or \
+            format!(
+                "Run LOCK TABLE {name} IN EXCLUSIVE MODE as the transaction's first statement, or \
              anonymize under READ COMMITTED: rows other sessions commit meanwhile would escape."
-        ))
-        .report(PgLogLevel::ERROR);
+            ),
+            function_name!(),
+        );
     }
 }
 
@@ -353,7 +341,7 @@ fn refuse_snapshot_older_than_lock(table: pg_sys::Oid, name: &str) {
 /// was (`ENABLE`, `ENABLE ALWAYS`, `ENABLE REPLICA` or `DISABLE`), so that triggers disabled
 /// before the run, on the table or on one partition, stay disabled after it.
 fn disable_triggers(table: pg_sys::Oid) -> Vec<(String, String, &'static str)> {
-    let triggers: Value = serde_json::from_str(&one_text(
+    let triggers: Value = serde_json::from_str(&read(
         "WITH relation AS (SELECT relid FROM pg_partition_tree($1) UNION SELECT $1::regclass)
          SELECT coalesce(json_agg(json_build_array(
                     format('%I.%I', n.nspname, c.relname), quote_ident(t.tgname), t.tgenabled)
@@ -380,7 +368,7 @@ fn disable_triggers(table: pg_sys::Oid) -> Vec<(String, String, &'static str)> {
             };
             if restore != "DISABLE" {
                 let disable = format!("ALTER TABLE ONLY {} DISABLE TRIGGER {}", at(0), at(1));
-                run_sql(&disable, &[]);
+                run(&disable, &[]);
             }
             (at(0), at(1), restore)
         })
@@ -389,34 +377,29 @@ fn disable_triggers(table: pg_sys::Oid) -> Vec<(String, String, &'static str)> {
 
 /// A unique index checked row by row fails the run as soon as a masked value equals a value
 /// not masked yet: a one-to-one strategy permutes values, it does not keep them apart from the
-/// originals. Looked for before anything is written, with the masked values computed once.
+/// originals. Looked for before anything is written, with the masked values computed once
+/// (MATERIALIZED: inlined, the expression would be computed for each of its two uses).
 fn refuse_unique_collisions(name: &str, targets: &[Target]) {
     for target in targets.iter().filter(|t| t.unique_immediate) {
         let column = quoted(&target.column);
         let masked = expression(&target.planned.call(), &format!("m.{column}"));
-        let collisions = one_text(
+        let collisions = read(
             &format!(
-                "SELECT count(*)::text FROM {name} m
-                  WHERE ({masked})::text IN (SELECT o.{column}::text FROM {name} o)
-                    AND ({masked})::text IS DISTINCT FROM m.{column}::text"
+                "WITH s AS MATERIALIZED (
+                     SELECT ({masked})::text AS masked, m.{column}::text AS original FROM {name} m)
+                 SELECT count(*)::text FROM s
+                  WHERE s.masked IS DISTINCT FROM s.original
+                    AND s.masked IN (SELECT o.{column}::text FROM {name} o)"
             ),
             &[],
         );
         if collisions != "0" {
-            ErrorReport::new(
-                PgSqlErrorCode::ERRCODE_UNIQUE_VIOLATION,
-                format!(
+            raise(PgSqlErrorCode::ERRCODE_UNIQUE_VIOLATION, format!(
                     "masking {} would give {collisions} row(s) a value another row holds before it is masked",
                     target.column
-                ),
-                function_name!(),
-            )
-            .set_hint(
-                "A unique index that is not DEFERRABLE checks each row as it is written. Make the \
+                ), "A unique index that is not DEFERRABLE checks each row as it is written. Make the \
                  UNIQUE constraint DEFERRABLE (it is then checked at commit), or drop the index \
-                 and recreate it after masking, in the same transaction.",
-            )
-            .report(PgLogLevel::ERROR);
+                 and recreate it after masking, in the same transaction.", function_name!());
         }
     }
 }
@@ -425,12 +408,12 @@ fn refuse_unique_collisions(name: &str, targets: &[Target]) {
 /// session, for `verify_anonymization` to look for afterwards. Only this session can read it,
 /// and it goes with the session.
 fn keep_originals(table: pg_sys::Oid, name: &str, targets: &[Target], limit: u32) {
-    let exists = one_text(
+    let exists = read(
         "SELECT (to_regclass('pg_temp.confiture_anonymization_originals') IS NOT NULL)::text",
         &[],
     ) == "true";
     if exists {
-        run_sql(
+        run(
             "DELETE FROM pg_temp.confiture_anonymization_originals WHERE tbl = $1",
             &[table.into()],
         );
@@ -439,14 +422,14 @@ fn keep_originals(table: pg_sys::Oid, name: &str, targets: &[Target], limit: u32
         return;
     }
     if !exists {
-        run_sql(
+        run(
             "CREATE TEMP TABLE confiture_anonymization_originals (tbl oid, col name, value text)",
             &[],
         );
     }
     for target in targets {
         let column = quoted(&target.column);
-        run_sql(
+        run(
             &format!(
                 "INSERT INTO pg_temp.confiture_anonymization_originals
                  SELECT DISTINCT $1::oid, $2::name, {column}::text

@@ -5,12 +5,11 @@ use std::collections::HashMap;
 
 use confiture_core::anonymize::custom::{check_function, check_name};
 use confiture_core::anonymize::TypeFamily;
-use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
 
 use super::catalog;
 use crate::acting_role::as_role;
-use crate::errors::invalid_parameter;
+use crate::errors::{invalid_parameter, raise};
 
 /// The family a registered strategy's function masks and its argument type, after checking
 /// that it may still serve (it may have been replaced, given away or made SECURITY DEFINER
@@ -21,14 +20,12 @@ pub fn checked_family(
     caller: &'static str,
 ) -> (TypeFamily, String) {
     let facts = catalog::function(function).unwrap_or_else(|| {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_FUNCTION,
             format!("the function of strategy {name} no longer exists"),
+            "Register the strategy again with its new function, or remove its rules.",
             caller,
         )
-        .set_hint("Register the strategy again with its new function, or remove its rules.")
-        .report(PgLogLevel::ERROR);
-        unreachable!("an ERROR report does not return")
     });
     let family = check_function(&facts).unwrap_or_else(|refusal| {
         let code = if refusal.privilege {
@@ -36,10 +33,7 @@ pub fn checked_family(
         } else {
             PgSqlErrorCode::ERRCODE_INVALID_FUNCTION_DEFINITION
         };
-        ErrorReport::new(code, refusal.message, caller)
-            .set_hint(refusal.hint)
-            .report(PgLogLevel::ERROR);
-        unreachable!("an ERROR report does not return")
+        raise(code, refusal.message, refusal.hint, caller)
     });
     (family, facts.arguments[0].clone())
 }
@@ -55,39 +49,32 @@ pub fn register(
         invalid_parameter(error.message, error.hint, caller);
     }
     checked_family(function, name, caller);
-    Spi::connect_mut(|client| {
-        client
-            .update(
-                "INSERT INTO confiture.masking_strategy (name, fn, unique_safe, description)
-                 VALUES ($1, $2::oid::regprocedure, $3, $4)
-                 ON CONFLICT (name) DO UPDATE
-                    SET fn = EXCLUDED.fn, unique_safe = EXCLUDED.unique_safe,
-                        description = EXCLUDED.description,
-                        registered_at = now(), registered_by = current_user",
-                None,
-                &[
-                    name.into(),
-                    function.into(),
-                    unique_safe.into(),
-                    description.into(),
-                ],
-            )
-            .map(|_| ())
-    })
-    .unwrap_or_else(|error| pgrx::error!("confiture could not register the strategy: {error}"));
+    crate::executor::run(
+        "INSERT INTO confiture.masking_strategy (name, fn, unique_safe, description)
+         VALUES ($1, $2::oid::regprocedure, $3, $4)
+         ON CONFLICT (name) DO UPDATE
+            SET fn = EXCLUDED.fn, unique_safe = EXCLUDED.unique_safe,
+                description = EXCLUDED.description,
+                registered_at = now(), registered_by = current_user",
+        &[
+            name.into(),
+            function.into(),
+            unique_safe.into(),
+            description.into(),
+        ],
+    );
 }
 
 /// Marks `schema` trusted (or no longer) for custom strategies: superusers only.
 pub fn trust(schema: pg_sys::Oid, trusted: bool, caller: &'static str) {
     // SAFETY: reads the session's identity.
     if !unsafe { pg_sys::superuser() } {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
             "permission denied to trust a schema",
+            "Only a superuser vouches for the functions of a schema.",
             caller,
-        )
-        .set_hint("Only a superuser vouches for the functions of a schema.")
-        .report(PgLogLevel::ERROR);
+        );
     }
     let sql = if trusted {
         "INSERT INTO confiture.trusted_schema (schema) VALUES ($1::oid::regnamespace)
@@ -95,8 +82,7 @@ pub fn trust(schema: pg_sys::Oid, trusted: bool, caller: &'static str) {
     } else {
         "DELETE FROM confiture.trusted_schema WHERE schema = $1::oid::regnamespace"
     };
-    Spi::connect_mut(|client| client.update(sql, None, &[schema.into()]).map(|_| ()))
-        .unwrap_or_else(|error| pgrx::error!("confiture could not trust the schema: {error}"));
+    crate::executor::run(sql, &[schema.into()]);
 }
 
 /// A strategy checked in this transaction: its function, whether it takes options, the role
@@ -123,14 +109,12 @@ fn checked(name: &str, caller: &'static str) -> Checked {
         return checked;
     }
     let registered = catalog::registered(name).unwrap_or_else(|| {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
             format!("masking strategy \"{name}\" is not registered"),
+            "SELECT name FROM confiture.masking_strategies() lists them.",
             caller,
         )
-        .set_hint("SELECT name FROM confiture.masking_strategies() lists them.")
-        .report(PgLogLevel::ERROR);
-        unreachable!("an ERROR report does not return")
     });
     checked_family(registered.function, name, caller);
     let shape = crate::catalog_text::read(
@@ -158,13 +142,12 @@ pub fn mask(
 ) -> pg_sys::Datum {
     let strategy = checked(name, caller);
     if value_type != strategy.argument_type {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
             format!("strategy {name} does not take a value of this type"),
+            "A custom strategy takes the type of its function's first argument.",
             caller,
-        )
-        .set_hint("A custom strategy takes the type of its function's first argument.")
-        .report(PgLogLevel::ERROR);
+        );
     }
     as_role(strategy.sandbox, || unsafe {
         // SAFETY: fmgr calls of a function checked above, with datums of its argument types.

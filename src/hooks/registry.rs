@@ -2,13 +2,13 @@
 
 use confiture_core::hooks::function::Refusal;
 use confiture_core::hooks::tag::{self, Tag};
-use pgrx::datum::{DatumWithOid, Interval};
-use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::datum::Interval;
 use pgrx::prelude::*;
 use serde_json::Value;
 
 use super::function_facts;
-use crate::errors::invalid_parameter;
+use crate::errors::{invalid_parameter, raise};
+use crate::executor::returning;
 
 /// A hook as `register_hook` receives it.
 pub struct Registration<'a> {
@@ -48,7 +48,7 @@ pub fn register(hook: Registration, function: &'static str) {
         Spi::get_one_with_args::<bool>("SELECT '' ~ $1", &[pattern.into()])
             .expect("a comparison returns one row");
     }
-    let inserted = write(
+    let inserted = returning(
         "INSERT INTO confiture.hook_registry
                 (name, phase, fn, priority, timeout, applies_to, enabled, source)
          VALUES ($1, $2::confiture.hook_phase, $3::regprocedure, $4, $5, $6, $7, 'registered')
@@ -65,20 +65,19 @@ pub fn register(hook: Registration, function: &'static str) {
         ],
     );
     if inserted.is_none() {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_DUPLICATE_OBJECT,
             format!("hook \"{}\" already exists", hook.name),
+            "Unregister it first (confiture.unregister_hook), or choose another name.",
             function,
-        )
-        .set_hint("Unregister it first (confiture.unregister_hook), or choose another name.")
-        .report(PgLogLevel::ERROR);
+        );
     }
 }
 
 /// Sets `enabled` on the hook `name`.
 pub fn enable(name: &str, enabled: bool, function: &'static str) {
     may_change_registry(function);
-    let updated = write(
+    let updated = returning(
         "UPDATE confiture.hook_registry SET enabled = $2 WHERE name = $1 RETURNING name",
         &[name.into(), enabled.into()],
     );
@@ -88,7 +87,7 @@ pub fn enable(name: &str, enabled: bool, function: &'static str) {
 /// Removes the hook `name`.
 pub fn unregister(name: &str, function: &'static str) {
     may_change_registry(function);
-    let deleted = write(
+    let deleted = returning(
         "DELETE FROM confiture.hook_registry WHERE name = $1 RETURNING name",
         &[name.into()],
     );
@@ -131,7 +130,7 @@ pub fn discover(function: &'static str) -> i32 {
                 priority,
                 timeout_ms,
             })) => {
-                write(
+                returning(
                     "INSERT INTO confiture.hook_registry AS h
                             (name, phase, fn, priority, timeout, source)
                      VALUES ($1, $2::confiture.hook_phase, $3::regprocedure, $4,
@@ -159,7 +158,7 @@ pub fn discover(function: &'static str) -> i32 {
             }
         }
     }
-    write(
+    returning(
         "DELETE FROM confiture.hook_registry h
           WHERE h.source = 'comment' AND h.name <> ALL ($1)
             AND NOT EXISTS (SELECT FROM pg_proc p
@@ -169,18 +168,6 @@ pub fn discover(function: &'static str) -> i32 {
         &[found.clone().into()],
     );
     found.len() as i32
-}
-
-/// The first value the statement returns, if it returns a row.
-fn write(sql: &str, args: &[DatumWithOid]) -> Option<String> {
-    Spi::connect_mut(|client| {
-        let returned = client.update(sql, None, args)?;
-        if returned.is_empty() {
-            return Ok(None);
-        }
-        returned.first().get_one::<String>()
-    })
-    .unwrap_or_else(|error| pgrx::error!("confiture could not update the hook registry: {error}"))
 }
 
 fn may_change_registry(function: &'static str) {
@@ -193,38 +180,30 @@ fn may_change_registry(function: &'static str) {
     .flatten()
     .unwrap_or(false);
     if !allowed {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
             "permission denied to change Confiture's hooks".to_string(),
-            function,
-        )
-        .set_hint(
             "Hooks run in other roles' migrations, so managing them is a DBA's act: \
              GRANT INSERT, UPDATE, DELETE ON confiture.hook_registry TO <role>.",
-        )
-        .report(PgLogLevel::ERROR);
+            function,
+        );
     }
 }
 
-pub fn report_refusal(refusal: Refusal, function: &'static str) -> ! {
+fn report_refusal(refusal: Refusal, function: &'static str) -> ! {
     let code = if refusal.privilege {
         PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE
     } else {
         PgSqlErrorCode::ERRCODE_INVALID_FUNCTION_DEFINITION
     };
-    ErrorReport::new(code, refusal.message, function)
-        .set_hint(refusal.hint)
-        .report(PgLogLevel::ERROR);
-    unreachable!("an ERROR report does not return")
+    raise(code, refusal.message, refusal.hint, function)
 }
 
 fn no_such_hook(name: &str, function: &'static str) -> String {
-    ErrorReport::new(
+    raise(
         PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
         format!("hook \"{name}\" does not exist"),
+        "SELECT name FROM confiture.hooks lists them.",
         function,
     )
-    .set_hint("SELECT name FROM confiture.hooks lists them.")
-    .report(PgLogLevel::ERROR);
-    unreachable!("an ERROR report does not return")
 }

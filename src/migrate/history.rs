@@ -1,10 +1,11 @@
 //! `confiture.migrations`, and the advisory lock that makes concurrent runners take turns.
 
 use confiture_core::migrate::history::Recorded;
-use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::Value;
+
+use crate::executor::{returning, run};
 
 /// The advisory lock key of migration runners: "confitur" in ASCII, big-endian.
 pub const LOCK_KEY: i64 = 7_165_066_918_304_707_954;
@@ -28,19 +29,13 @@ pub struct Record {
 /// statement's): after waiting for the lock, the runner must see what the previous one
 /// committed.
 pub fn record(version: &str) -> Option<Record> {
-    let text = Spi::connect_mut(|client| {
-        client
-            .update(
-                "SELECT json_build_object('status', status, 'checksum', checksum, 'name', name,
-                                          'down', down)::text
-                   FROM confiture.migrations WHERE version = $1",
-                None,
-                &[version.into()],
-            )?
-            .first()
-            .get_one::<String>()
-    });
-    let row: Value = serde_json::from_str(&text.ok()??).ok()?;
+    let text = returning(
+        "SELECT json_build_object('status', status, 'checksum', checksum, 'name', name,
+                                  'down', down)::text
+           FROM confiture.migrations WHERE version = $1",
+        &[version.into()],
+    )?;
+    let row: Value = serde_json::from_str(&text).ok()?;
     Some(Record {
         status: Recorded::from_name(row["status"].as_str()?)?,
         checksum: row["checksum"].as_str()?.to_string(),
@@ -78,7 +73,7 @@ pub fn write_attempt(entry: &Entry, up: &str, down: Option<&str>) {
     } else {
         "applied"
     };
-    write(
+    run(
         "INSERT INTO confiture.migrations AS m
                 (version, name, checksum, status, duration_ms, up, down, hook_results, error)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -105,7 +100,7 @@ pub fn write_attempt(entry: &Entry, up: &str, down: Option<&str>) {
 /// Records a rollback: status `rolled_back` when it succeeded, the error (status unchanged)
 /// when it failed; its hooks' results are added to the version's.
 pub fn write_rollback(entry: &Entry) {
-    write(
+    run(
         "UPDATE confiture.migrations
             SET status = CASE WHEN $3::jsonb IS NULL THEN 'rolled_back' ELSE status END,
                 rolled_back_at = CASE WHEN $3::jsonb IS NULL THEN now() END,
@@ -118,9 +113,4 @@ pub fn write_rollback(entry: &Entry) {
             entry.error.clone().map(JsonB).into(),
         ],
     );
-}
-
-fn write(sql: &str, args: &[DatumWithOid]) {
-    Spi::connect_mut(|client| client.update(sql, None, args).map(|_| ()))
-        .unwrap_or_else(|error| pgrx::error!("confiture could not record the migration: {error}"))
 }

@@ -22,7 +22,6 @@ use crate::errors::Caught;
 use crate::executor::{self, Connection};
 use crate::hooks::runner::{run_phase, HookFailure};
 use crate::log::emit;
-use crate::script::{self, Execution};
 use crate::subtransaction::{always_rolled_back, scoped};
 
 /// The script a run executes.
@@ -151,12 +150,14 @@ pub fn run(request: &Request, function: &'static str) -> Outcome {
 
 impl<'a> Run<'a> {
     fn new(request: &'a Request<'a>, function: &'static str) -> Self {
-        let statements = statements(request.text(), function);
         let options = risk::options::Options {
             throughput: crate::gucs::throughput(),
             ..Default::default()
         };
+        // The analysis reads the script once, with the server's grammar, for the statements
+        // to run as well as for their risk.
         let analysis = crate::analysis::analyse(request.text(), &options);
+        let statements = runnable(&analysis.statements, function);
         let tables: BTreeSet<String> = analysis
             .assessments
             .iter()
@@ -270,15 +271,8 @@ impl<'a> Run<'a> {
         let _spi = Connection::open();
         for (i, statement) in self.migration.statements.iter().enumerate() {
             self.progress.borrow_mut().stage = Stage::Statement { number: i + 1 };
-            let executed = executor::execute(statement).unwrap_or_else(|refused| {
-                ErrorReport::new(
-                    PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
-                    refused,
-                    function_name!(),
-                )
-                .report(PgLogLevel::ERROR);
-                unreachable!("an ERROR report does not return")
-            });
+            let executed =
+                executor::execute(statement).unwrap_or_else(|refused| pgrx::error!("{refused}"));
             self.progress.borrow_mut().rows += executed.rows;
         }
     }
@@ -378,34 +372,33 @@ impl<'a> Run<'a> {
     }
 }
 
-/// The statements of `script`, refusing up front those a function cannot run: a migration
-/// runs inside the caller's transaction, as one unit.
-fn statements(script: &str, function: &'static str) -> Vec<String> {
-    let statements = script::commands_or_report(script);
-    for statement in &statements {
-        let why = match statement.command.execution {
-            Execution::TransactionControl => {
-                "controls the transaction, which migrate itself manages"
-            }
-            Execution::OwnTransaction { .. } => "cannot run inside a transaction block",
-            _ => continue,
+/// The statements' texts, refusing up front those a function cannot run: a migration runs
+/// inside the caller's transaction, as one unit.
+fn runnable(statements: &[risk::statement::Statement], function: &'static str) -> Vec<String> {
+    for statement in statements {
+        let why = if matches!(
+            statement.operation,
+            risk::statement::Operation::Transaction(_)
+        ) {
+            "controls the transaction, which migrate itself manages"
+        } else if !statement.transactional {
+            "cannot run inside a transaction block"
+        } else {
+            continue;
         };
         ErrorReport::new(
             PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
-            format!(
-                "statement {} ({}) {why}",
-                statement.number, statement.command.tag
-            ),
+            format!("statement {} ({}) {why}", statement.number, statement.tag),
             function,
         )
-        .set_detail(statement.text.to_string())
+        .set_detail(statement.text.clone())
         .set_hint(
             "A migration runs in one transaction, all or nothing. Remove BEGIN/COMMIT; run \
              CONCURRENTLY statements, VACUUM and the like outside confiture.migrate.",
         )
         .report(PgLogLevel::ERROR);
     }
-    statements.iter().map(|s| s.text.to_string()).collect()
+    statements.iter().map(|s| s.text.clone()).collect()
 }
 
 fn lint_findings() -> Vec<confiture_core::lint::engine::LintFinding> {

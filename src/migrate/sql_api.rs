@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::history;
 use super::runner::{self, Request, Script};
-use crate::errors::{invalid_parameter, null_argument};
+use crate::errors::{invalid_parameter, null_argument, raise};
 
 fn options_or_report(options: Option<JsonB>, function: &'static str) -> Options {
     Options::from_json(&options.map_or(json!({}), |o| o.0))
@@ -103,24 +103,15 @@ fn rollback(version: Option<&str>, options: default!(Option<JsonB>, "'{}'")) -> 
     history::take_turn();
     let record = history::record(version).filter(|r| r.status == Recorded::Applied);
     let Some(record) = record else {
-        ErrorReport::new(
+        raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
             format!("migration {version} is not applied"),
+            "SELECT * FROM confiture.status() lists the migrations and their status.",
             f,
         )
-        .set_hint("SELECT * FROM confiture.status() lists the migrations and their status.")
-        .report(PgLogLevel::ERROR);
-        unreachable!("an ERROR report does not return")
     };
     let Some(down) = record.down.as_deref() else {
-        ErrorReport::new(
-            PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-            format!("migration {version} has no down script"),
-            f,
-        )
-        .set_hint("Pass down to confiture.migrate to make a migration reversible; undo this one with a new migration.")
-        .report(PgLogLevel::ERROR);
-        unreachable!("an ERROR report does not return")
+        raise(PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, format!("migration {version} has no down script"), "Pass down to confiture.migrate to make a migration reversible; undo this one with a new migration.", f)
     };
     let request = Request {
         version,
